@@ -1,0 +1,107 @@
+"""Input checks shared by the helpers.
+
+Every message names what was expected and what was given, so a learner can
+fix the call without reading this file.
+"""
+
+import numbers
+
+import numpy as np
+
+
+def _describe(value):
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape} and dtype {value.dtype}"
+    return f"a {type(value).__name__}"
+
+
+def as_float_array(value, name):
+    """`value` as a float64 array; TypeError if it is not numeric."""
+    if isinstance(value, (str, bytes, dict)) or value is None:
+        raise TypeError(f"{name} must be a number or a NumPy array of numbers, got {_describe(value)}")
+    arr = np.asarray(value)
+    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
+        raise TypeError(f"{name} must hold numbers, got {_describe(value)}")
+    if np.iscomplexobj(arr):
+        raise TypeError(f"{name} must hold real numbers, got complex dtype {arr.dtype}")
+    return arr.astype(np.float64, copy=False)
+
+
+def finite(arr, name):
+    """Raise ValueError if `arr` holds NaN or infinity."""
+    if not np.all(np.isfinite(arr)):
+        bad = int(np.size(arr) - np.count_nonzero(np.isfinite(arr)))
+        raise ValueError(f"{name} must be finite, but {bad} of its {arr.size} entries are NaN or infinite")
+    return arr
+
+
+def layer_count(params):
+    """Number of layers L in a params dict {"W1", "b1", ..., "WL", "bL"}, checked."""
+    if not isinstance(params, dict):
+        raise TypeError(f"params must be a dict like {{'W1': ..., 'b1': ...}}, got {_describe(params)}")
+    w_keys = sorted(int(k[1:]) for k in params if isinstance(k, str) and k[:1] == "W" and k[1:].isdigit())
+    if not w_keys:
+        raise ValueError(f"params must hold W1, b1, W2, b2, ...; got keys {sorted(map(str, params))}")
+    L = max(w_keys)
+    expected = [f"{p}{l}" for l in range(1, L + 1) for p in ("W", "b")]
+    missing = [k for k in expected if k not in params]
+    if missing:
+        raise ValueError(f"params is missing {missing}: expected keys {expected}, got {sorted(map(str, params))}")
+    return L
+
+
+def check_params(params):
+    """Check shapes and values of a params dict; return (L, float64 copy-free dict)."""
+    L = layer_count(params)
+    out = {}
+    for l in range(1, L + 1):
+        W = as_float_array(params[f"W{l}"], f"W{l}")
+        b = as_float_array(params[f"b{l}"], f"b{l}")
+        if W.ndim != 2:
+            raise ValueError(f"W{l} must be 2-D with shape (n_{l}, n_{l - 1}), got shape {W.shape}")
+        if b.shape != (W.shape[0], 1):
+            raise ValueError(f"b{l} must have shape (n_{l}, 1) = ({W.shape[0]}, 1) to match W{l} {W.shape}, got {b.shape}")
+        if l > 1 and W.shape[1] != out[f"W{l - 1}"].shape[0]:
+            raise ValueError(
+                f"W{l} has shape {W.shape}, so it expects {W.shape[1]} inputs, "
+                f"but layer {l - 1} has {out[f'W{l - 1}'].shape[0]} units (W{l - 1} is {out[f'W{l - 1}'].shape})"
+            )
+        out[f"W{l}"] = finite(W, f"W{l}")
+        out[f"b{l}"] = finite(b, f"b{l}")
+    if out[f"W{L}"].shape[0] != 1:
+        raise ValueError(f"the output layer must have 1 unit (binary label), but W{L} has shape {out[f'W{L}'].shape}")
+    return L, out
+
+
+def check_X(X, n_x):
+    """X as float64 with shape (n_x, m): columns are examples."""
+    X = as_float_array(X, "X")
+    if X.ndim != 2:
+        raise ValueError(f"X must be 2-D with shape (n_x, m) = ({n_x}, m), columns are examples; got shape {X.shape}")
+    if X.shape[0] != n_x:
+        hint = " It looks like examples are rows: pass X.T instead." if X.shape[1] == n_x else ""
+        raise ValueError(f"X must have shape (n_x, m) = ({n_x}, m), one column per example; got {X.shape}.{hint}")
+    if X.shape[1] == 0:
+        raise ValueError("X has no examples (0 columns); expected at least 1")
+    return finite(X, "X")
+
+
+def check_y(y, m):
+    """y as float64 with shape (1, m) and values in {0, 1}; (m,) is accepted too."""
+    y = as_float_array(y, "y")
+    if y.ndim == 1:
+        y = y.reshape(1, -1)
+    if y.shape != (1, m):
+        raise ValueError(f"y must have shape (1, m) = (1, {m}) to match the {m} examples, got {y.shape}")
+    finite(y, "y")
+    if np.any((y < 0) | (y > 1)):
+        raise ValueError("y must hold labels between 0 and 1 (binary classes 0 and 1), got values outside [0, 1]")
+    return y
+
+
+def check_positive_int(value, name):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be a positive int, got {_describe(value)}")
+    if value <= 0:
+        raise ValueError(f"{name} must be a positive int, got {value}")
+    return int(value)
