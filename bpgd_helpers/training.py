@@ -5,11 +5,12 @@ batch_size=None (or m) is batch GD, 1 is stochastic GD, anything between is
 mini-batch GD. Any optimiser from `optimizers` can do the update.
 """
 
+import numbers
 import time
 
 import numpy as np
 
-from ._validate import check_params, check_positive_int, check_X, check_y
+from ._validate import as_float_array, check_params, check_positive_int, check_X, check_y
 from .losses import binary_cross_entropy
 from .network import backward, forward
 from .optimizers import make_optimizer
@@ -19,25 +20,44 @@ def minibatches(X, y, batch_size, seed=None):
     """Yield (X_batch, y_batch) pairs that cover every example exactly once.
 
     Args:
-        X: (n_x, m) inputs; y: (1, m) labels.
+        X: (n_x, m) inputs; y: (1, m) labels (columns are examples).
         batch_size: examples per batch; the last batch may be smaller.
         seed: None keeps the original order; an int shuffles the columns with that seed.
+    Yields:
+        (X_batch, y_batch) of shapes (n_x, b) and (1, b), b <= batch_size.
 
     Example:
         >>> X, y = make_dataset(5)
         >>> [xb.shape[1] for xb, yb in minibatches(X, y, 2)]
         [2, 2, 1]
     """
+    X = as_float_array(X, "X")
+    if X.ndim != 2:
+        raise ValueError(f"X must be 2-D with shape (n_x, m), columns are examples; got shape {X.shape}")
     m = X.shape[1]
+    y = check_y(y, m)
     batch_size = check_positive_int(batch_size, "batch_size")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
+        raise TypeError(f"seed must be None (keep the order) or an int, got {type(seed).__name__}")
     order = np.arange(m) if seed is None else np.random.default_rng(seed).permutation(m)
     for start in range(0, m, batch_size):
         idx = order[start : start + batch_size]
         yield X[:, idx], y[:, idx]
 
 
+def _all_finite(params):
+    return all(np.all(np.isfinite(v)) for v in params.values())
+
+
+def _full_loss(X, y, params):
+    """J on the whole data set, or NaN once the network's output stops being finite."""
+    with np.errstate(all="ignore"):
+        y_hat, _ = forward(X, params)
+    return binary_cross_entropy(y_hat, y) if np.all(np.isfinite(y_hat)) else float("nan")
+
+
 def train(X, y, params, optimizer="gd", lr=0.1, num_epochs=100, batch_size=None, seed=0,
-          shuffle=True, progress=False, **hyper):
+          shuffle=True, progress=False, log_every=None, **hyper):
     """Train a copy of `params` and return it with the history of the run.
 
     Args:
@@ -48,17 +68,27 @@ def train(X, y, params, optimizer="gd", lr=0.1, num_epochs=100, batch_size=None,
         num_epochs: passes over the data.
         batch_size: None for batch GD, 1 for SGD, else mini-batch size.
         seed: seed of the shuffling (epoch e uses seed + e).
-        shuffle: shuffle the examples each epoch.
+        shuffle: shuffle the examples each epoch; False keeps their order (as Keras with shuffle=False).
         progress: show a progress bar over epochs.
+        log_every: if an int k, also record the full-data loss before training and after every
+            k updates, in history["log"], to see progress within an epoch.
         **hyper: the optimiser's hyperparameters.
     Returns:
-        (params, history). history has lists per epoch: "loss" (full-data J at
-        the end of the epoch), "batch_loss" (mean of the batch losses seen
-        during the epoch, weighted by batch size, as Keras reports it),
-        "grad_evals" (examples whose gradient was computed so far),
-        "updates" (parameter updates so far), "time" (seconds so far); and
-        "diverged", "message". A run whose loss stops being finite ends early
-        and says so in history["message"]; it never raises.
+        (params, history). history has lists per epoch:
+        "loss" (full-data J at the end of the epoch), "batch_loss" (mean of the batch
+        losses seen during the epoch, weighted by batch size, as Keras reports it),
+        "grad_evals" (per-example gradients computed so far), "updates" (parameter
+        updates so far) and "time" (seconds spent on updates so far; the end-of-epoch
+        evaluation of the full-data loss is not counted); and "diverged", "message".
+        With log_every, history["log"] holds lists "updates", "grad_evals", "time" and
+        "loss" sampled every log_every updates, starting at 0. A run whose parameters
+        stop being finite ends early and says so in history["message"]; it never raises.
+
+    Example:
+        >>> X, y = make_dataset(64)
+        >>> params, history = train(X, y, init_params([3, 4, 4, 1]), lr=0.5, num_epochs=3, batch_size=16)
+        >>> history["updates"], history["grad_evals"]
+        ([4, 8, 12], [64, 128, 192])
     """
     _, params = check_params(params)
     X = check_X(X, params["W1"].shape[1])
@@ -66,38 +96,62 @@ def train(X, y, params, optimizer="gd", lr=0.1, num_epochs=100, batch_size=None,
     m = X.shape[1]
     batch_size = m if batch_size is None else min(check_positive_int(batch_size, "batch_size"), m)
     num_epochs = check_positive_int(num_epochs, "num_epochs")
+    if log_every is not None:
+        log_every = check_positive_int(log_every, "log_every")
     params = {k: v.copy() for k, v in params.items()}
     opt = make_optimizer(optimizer, lr, **hyper)
     history = {"loss": [], "batch_loss": [], "grad_evals": [], "updates": [], "time": [],
                "diverged": False, "message": f"trained for {num_epochs} epochs"}
+    log = None
+    if log_every is not None:
+        log = {"updates": [0], "grad_evals": [0], "time": [0.0],
+               "loss": [_full_loss(X, y, params)]}
+        history["log"] = log
     grad_evals = updates = 0
+    seconds = 0.0  # time spent on updates only
     epochs = range(num_epochs)
     if progress:
         from tqdm.auto import tqdm
 
         epochs = tqdm(epochs, desc=f"{opt.name}, batch_size={batch_size}", unit="epoch")
-    start = time.perf_counter()
     with np.errstate(all="ignore"):
         for epoch in epochs:
             batch_losses = 0.0
+            finite_now = True
+            tic = time.perf_counter()
             for Xb, yb in minibatches(X, y, batch_size, seed=(seed + epoch) if shuffle else None):
                 y_hat, cache = forward(Xb, params)
+                if not np.all(np.isfinite(y_hat)):
+                    finite_now = False
+                    break
                 batch_losses += binary_cross_entropy(y_hat, yb) * Xb.shape[1]
                 opt.step(params, backward(yb, cache, params))
                 grad_evals += Xb.shape[1]
                 updates += 1
-                if not all(np.all(np.isfinite(v)) for v in params.values()):
+                finite_now = _all_finite(params)
+                if not finite_now:
                     break
-            finite = all(np.all(np.isfinite(v)) for v in params.values())
-            loss = binary_cross_entropy(forward(X, params)[0], y) if finite else float("nan")
+                if log is not None and updates % log_every == 0:
+                    seconds += time.perf_counter() - tic
+                    log["updates"].append(updates)
+                    log["grad_evals"].append(grad_evals)
+                    log["time"].append(seconds)
+                    log["loss"].append(_full_loss(X, y, params))
+                    tic = time.perf_counter()
+            seconds += time.perf_counter() - tic
+            loss = _full_loss(X, y, params) if finite_now else float("nan")
+            finite_now = finite_now and np.isfinite(loss)
             history["loss"].append(loss)
             history["batch_loss"].append(batch_losses / m)
             history["grad_evals"].append(grad_evals)
             history["updates"].append(updates)
-            history["time"].append(time.perf_counter() - start)
-            if not finite:
+            history["time"].append(seconds)
+            if progress:
+                epochs.set_postfix(loss=f"{loss:.4f}")
+            if not finite_now:
                 history["diverged"] = True
-                history["message"] = (f"diverged in epoch {epoch + 1}: the parameters stopped being finite; "
+                history["message"] = (f"diverged in epoch {epoch + 1}: the parameters or the network's output stopped "
+                                      f"being finite; "
                                       f"try a smaller lr than {lr:g}")
                 break
     return params, history
