@@ -56,5 +56,9 @@ grade: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m benchmarks
 
+# The static site: a page per executed solution, an index, animations that play without a kernel.
+site: $(VENV)/.installed-dev
+	$(BIN)/python -m bpgd_helpers.site --out _site
+
 clean:
 	rm -rf $(VENV) _site .pytest_cache build *.egg-info
