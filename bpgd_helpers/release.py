@@ -5,8 +5,9 @@
     python -m bpgd_helpers.release check          # exit 1 if lessons/ is out of date
 
 The student copy is made with nbgrader's own preprocessors, in the order
-`nbgrader generate_assignment` runs them, so its cell sources are exactly what
-nbgrader would release. Two things are added for the course's own tooling:
+`nbgrader generate_assignment` runs them (all but the gradebook step), so its
+cell sources are exactly what nbgrader would release;
+tests/test_nbgrader_roundtrip.py checks that against a real nbgrader course. Two things are added for the course's own tooling:
 every autograded or solution cell gets the nbval tag "raises-exception" (an
 unsolved exercise raises NotImplementedError by design), and execution counts
 and outputs are cleared.
@@ -51,17 +52,25 @@ def is_exercise_cell(cell):
     return bool(meta.get("solution") or meta.get("grade"))
 
 
+def release_preprocessors():
+    """nbgrader's own `generate_assignment` preprocessors, in its order, minus the gradebook step.
+
+    Taken from nbgrader itself rather than listed here, so the student copy stays what the
+    installed nbgrader would release. With nbgrader's default configuration the header/footer
+    and AUTOTEST steps change nothing; CheckCellMetadata raises on malformed nbgrader metadata,
+    exactly as `nbgrader generate_assignment` would.
+    """
+    from nbgrader.converters import GenerateAssignment
+    from nbgrader.preprocessors import SaveCells
+
+    return [cls() for cls in GenerateAssignment.preprocessors.default() if cls is not SaveCells]
+
+
 def make_lesson(solution_nb):
     """The student copy of a solution notebook (a new notebook; the input is untouched)."""
-    from nbgrader.preprocessors import (
-        ClearHiddenTests, ClearMarkScheme, ClearOutput, ClearSolutions, ComputeChecksums, LockCells,
-    )
-
     nb = copy.deepcopy(solution_nb)
     resources = {}
-    # The order of GenerateAssignment.preprocessors, minus the database and header steps.
-    for pp in (LockCells(), ClearSolutions(), ClearOutput(), ComputeChecksums(),
-               ClearHiddenTests(), ClearMarkScheme(), ComputeChecksums()):
+    for pp in release_preprocessors():
         nb, resources = pp.preprocess(nb, resources)
     tidy(nb)
     for cell in nb.cells:
