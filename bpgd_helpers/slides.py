@@ -6,8 +6,8 @@ The rule, applied to every cell in order (reveal.js's "slide" goes right, "subsl
 
 * a markdown cell that opens with a `# ` or `## ` heading starts a slide;
 * one that opens with a `### ` heading (an exercise, a sub-topic) starts a subslide;
-* the setup cell (only imports, `%` magics, `use_course_style()` and seeds) is skipped:
-  a slide of import lines tells an audience nothing;
+* the setup cell (the first code cell, if it holds only imports, `%` magics,
+  `use_course_style()` and seeds) is skipped: a slide of import lines tells an audience nothing;
 * an exercise's answer cell and its check cell stay on the exercise's slide, and a
   figure's caption (a markdown cell opening with `*Figure`) stays with its figure;
 * any other cell that would overflow the slide (about 26 lines, a figure counting as 14)
@@ -47,7 +47,7 @@ def _nbgrader(cell):
 
 
 def is_setup_cell(cell):
-    """True for a code cell of only imports, magics, `use_course_style()` and seeding."""
+    """True for a code cell of imports plus only magics, `use_course_style()` and seeding."""
     if cell.cell_type != "code" or _nbgrader(cell):
         return False
     code = "\n".join(line for line in cell.source.splitlines() if not line.lstrip().startswith(("%", "!")))
@@ -55,7 +55,7 @@ def is_setup_cell(cell):
         body = ast.parse(code).body
     except SyntaxError:
         return False
-    if not body:
+    if not any(isinstance(stmt, (ast.Import, ast.ImportFrom)) for stmt in body):
         return False
     for stmt in body:
         if isinstance(stmt, (ast.Import, ast.ImportFrom)):
@@ -88,6 +88,7 @@ def _lines(cell):
 def slide_types(nb):
     """The slide type of each cell of `nb`, by the rule in the module docstring."""
     types, used = [], 0
+    first_code = next((c for c in nb.cells if c.cell_type == "code"), None)
     for cell in nb.cells:
         first = _first_line(cell) if cell.cell_type == "markdown" else ""
         size = _lines(cell)
@@ -95,7 +96,7 @@ def slide_types(nb):
             kind = SLIDE
         elif first.startswith("### "):
             kind = SUBSLIDE
-        elif is_setup_cell(cell):
+        elif cell is first_code and is_setup_cell(cell):
             types.append(SKIP)
             continue
         elif _nbgrader(cell) or _CAPTION.match(first) or used == 0:
