@@ -6,9 +6,26 @@ named "d" + key, so the same rule moves a point on a 2-D surface
 ({"W1": ..., "b1": ...} with {"dW1": ..., "db1": ...}).
 """
 
+import numbers
+import warnings
+
 import numpy as np
 
 from ._validate import as_float_array
+
+#: Allowed range of each hyperparameter: (low, high, the low end included?). High is excluded.
+_RANGES = {"beta": (0.0, 1.0, True), "rho": (0.0, 1.0, True), "beta1": (0.0, 1.0, True),
+           "beta2": (0.0, 1.0, True), "eps": (0.0, np.inf, False)}
+
+
+def _check_number(value, name, low, high, low_included):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number, got a {type(value).__name__}")
+    ok = (value >= low if low_included else value > low) and value < high and np.isfinite(value)
+    if not ok:
+        interval = f"{'[' if low_included else '('}{low:g}, {high:g})"
+        raise ValueError(f"{name} must be in {interval}, got {value}")
+    return float(value)
 
 
 class Optimizer:
@@ -18,27 +35,40 @@ class Optimizer:
     defaults = {}
 
     def __init__(self, lr, **hyper):
-        if isinstance(lr, bool) or not isinstance(lr, (int, float, np.floating, np.integer)):
-            raise TypeError(f"lr must be a positive number, got {type(lr).__name__}")
-        if not lr > 0 or not np.isfinite(lr):
-            raise ValueError(f"lr must be a positive finite number, got {lr}")
+        self.lr = _check_number(lr, "lr", 0.0, np.inf, False)
         unknown = sorted(set(hyper) - set(self.defaults))
         if unknown:
             allowed = sorted(self.defaults) or "none"
             raise TypeError(f"{self.name} got unknown hyperparameters {unknown}; it takes {allowed}")
-        self.lr = float(lr)
-        self.hyper = {**self.defaults, **hyper}
+        self.hyper = {**self.defaults, **{k: _check_number(v, k, *_RANGES[k]) for k, v in hyper.items()}}
         self.state = {}
         self.t = 0  # number of steps taken
 
     def step(self, params, grads):
-        """Update every params[k] in place using grads["d" + k]."""
+        """Update every params[k] in place using grads["d" + k].
+
+        Args:
+            params: dict of float arrays, e.g. {"W1": ..., "b1": ...}; changed in place.
+            grads: dict with one gradient of the same shape per parameter, e.g. {"dW1": ..., "db1": ...}.
+        """
+        if not isinstance(params, dict) or not isinstance(grads, dict):
+            raise TypeError(f"params and grads must be dicts, got a {type(params).__name__} and a {type(grads).__name__}")
         missing = [f"d{k}" for k in params if f"d{k}" not in grads]
         if missing:
             raise ValueError(f"grads is missing {missing}: expected one 'd'-prefixed gradient per parameter, got {sorted(grads)}")
+        checked = {}
+        for k, value in params.items():
+            if not (isinstance(value, np.ndarray) and np.issubdtype(value.dtype, np.floating)):
+                raise TypeError(f"params[{k!r}] must be a float NumPy array (it is updated in place), got "
+                                f"{type(value).__name__}{' of dtype ' + str(value.dtype) if isinstance(value, np.ndarray) else ''}; "
+                                f"use np.array(..., dtype=float)")
+            g = as_float_array(grads[f"d{k}"], f"d{k}")
+            if g.shape != value.shape:
+                raise ValueError(f"d{k} must have the shape of {k}, {value.shape}, got {g.shape}")
+            checked[k] = g
         self.t += 1
         for k, value in params.items():
-            value += self.update(k, np.asarray(grads[f"d{k}"], dtype=np.float64))
+            value += self.update(k, checked[k])
 
     def update(self, key, g):
         """The change to add to parameter `key` given its gradient g."""
@@ -134,6 +164,8 @@ def make_optimizer(name, lr, **hyper):
     """
     if isinstance(name, Optimizer):
         return name
+    if not isinstance(name, str):
+        raise TypeError(f"optimizer must be a name, one of {sorted(OPTIMIZERS)}, got a {type(name).__name__}")
     if name not in OPTIMIZERS:
         raise ValueError(f"optimizer must be one of {sorted(OPTIMIZERS)}, got {name!r}")
     return OPTIMIZERS[name](lr, **hyper)
@@ -157,7 +189,7 @@ MAX_COORDINATE = 1e6
 MAX_VALUE = 1e12
 
 
-def optimize(surface, start, optimizer="gd", lr=0.1, steps=100, noise=0.0, seed=0, **hyper):
+def optimize(surface, start, optimizer="gd", lr=0.1, steps=100, noise=0.0, seed=0, warn=True, **hyper):
     """Run an optimiser on a 2-D surface and return the path it takes.
 
     Args:
@@ -168,6 +200,7 @@ def optimize(surface, start, optimizer="gd", lr=0.1, steps=100, noise=0.0, seed=
         steps: maximum number of steps.
         noise: standard deviation of Gaussian noise added to each gradient, to mimic SGD.
         seed: seed of the noise.
+        warn: issue one DivergenceWarning if the run diverges (path.message says the same).
         **hyper: the optimiser's hyperparameters (beta, rho, beta1, beta2, eps).
     Returns:
         path: a Path of shape (steps_taken + 1, 2); path.diverged and path.message say how it ended.
@@ -189,38 +222,35 @@ def optimize(surface, start, optimizer="gd", lr=0.1, steps=100, noise=0.0, seed=
         raise ValueError(f"start must be a point (x, y), got {np.shape(start)}")
     if not np.all(np.isfinite(xy)):
         raise ValueError(f"start must be finite, got {tuple(xy)}")
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
-        raise ValueError(f"steps must be a non-negative int, got {steps!r}")
-    if not (noise >= 0 and np.isfinite(noise)):
-        raise ValueError(f"noise must be a non-negative number, got {noise}")
+    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral):
+        raise TypeError(f"steps must be a non-negative int, got a {type(steps).__name__}")
+    if steps < 0:
+        raise ValueError(f"steps must be a non-negative int, got {steps}")
+    noise = _check_number(noise, "noise", 0.0, np.inf, True)
     opt = make_optimizer(optimizer, lr, **hyper)
     rng = np.random.default_rng(seed)
-    params = {"xy": xy.copy()}
-    points = [xy.copy()]
+    p = xy.copy()
+    points = [p.copy()]
     diverged, message = False, f"ran all {steps} steps"
     with np.errstate(all="ignore"):
         for t in range(steps):
-            g = np.asarray(surface.grad(*params["xy"]), dtype=np.float64).reshape(2)
+            g = np.asarray(surface.grad(p[0], p[1]), dtype=np.float64)
             if noise:
                 g = g + noise * rng.standard_normal(2)
-            opt.step(params, {"dxy": g})
-            p = params["xy"]
-            value = float(surface.f(*p)) if np.all(np.isfinite(p)) else np.nan
-            if not (np.all(np.isfinite(p)) and np.all(np.abs(p) < MAX_COORDINATE) and abs(value) < MAX_VALUE):
+            opt.t += 1  # what opt.step does, without re-checking the same dict every step
+            p = p + opt.update("xy", g)
+            finite = bool(np.all(np.isfinite(p)))
+            if not (finite and np.all(np.abs(p) < MAX_COORDINATE) and abs(surface.f(p[0], p[1])) < MAX_VALUE):
                 diverged = True
-                message = (
-                    f"diverged at step {t + 1}: the point left every bound (|x| < {MAX_COORDINATE:g}, "
-                    f"|f| < {MAX_VALUE:g}); try a smaller lr than {lr:g}"
-                )
-                if np.all(np.isfinite(p)):
-                    points.append(p.copy())
+                message = (f"diverged at step {t + 1} of {steps}: the values blew up (|x| or |y| > {MAX_COORDINATE:g}, "
+                           f"or |f| > {MAX_VALUE:g}); a smaller lr than {lr:g} helps unless the surface has no bottom")
+                if finite:
+                    points.append(p)
                 break
-            points.append(p.copy())
+            points.append(p)
     path = np.array(points).view(Path)
     path.diverged, path.message = diverged, message
-    if diverged:
-        import warnings
-
+    if diverged and warn:
         warnings.warn(message, DivergenceWarning, stacklevel=2)
     return path
 

@@ -77,14 +77,14 @@ class Surface:
     def f(self, x, y):
         """f(x, y): a float for numbers, an array for arrays (broadcast)."""
         if np.ndim(x) == 0 and np.ndim(y) == 0:
-            return float(self._f(float(x), float(y)))
+            return float(self._f(np.float64(x), np.float64(y)))
         x, y = np.broadcast_arrays(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
         return np.broadcast_to(self._f(x, y), x.shape).astype(float)
 
     def grad(self, x, y):
         """array([df/dx, df/dy]): shape (2,) for numbers, (2, *shape) for arrays."""
         if np.ndim(x) == 0 and np.ndim(y) == 0:
-            return np.array(self._grad(float(x), float(y)), dtype=float)
+            return np.array(self._grad(np.float64(x), np.float64(y)), dtype=float)
         x, y = np.broadcast_arrays(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
         return np.stack([np.broadcast_to(g, x.shape) for g in self._grad(x, y)]).astype(float)
 
@@ -92,7 +92,7 @@ class Surface:
         """The 2x2 matrix of second derivatives at one point (x, y)."""
         if np.ndim(x) != 0 or np.ndim(y) != 0:
             raise ValueError(f"hessian takes one point: x and y must be numbers, got shapes {np.shape(x)} and {np.shape(y)}")
-        return np.array(self._hessian(float(x), float(y)), dtype=float)
+        return np.array(self._hessian(np.float64(x), np.float64(y)), dtype=float)
 
     def grid(self, n=200):
         """(X, Y, Z) on an n-by-n grid over the plotting region, ready for contour plots."""

@@ -200,3 +200,11 @@ def test_importing_the_package_does_not_import_sympy():
     code = "import sys, bpgd_helpers; print('sympy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False", "import bpgd_helpers must stay cheap: surfaces load lazily"
+
+
+def test_huge_values_overflow_to_inf_instead_of_raising():
+    # optimize() relies on this to detect divergence: Python floats would raise OverflowError.
+    s = surfaces.get("rosenbrock")
+    with np.errstate(over="ignore", invalid="ignore"):
+        assert s.f(1e200, 0.0) == np.inf
+        assert not np.all(np.isfinite(s.grad(1e200, 1e200)))
