@@ -101,3 +101,48 @@ def show(fig, alt):
     display(Image(figure_png(fig)), metadata={"image/png": {"alt": alt}})
     display(Markdown(f"*Figure: {alt}*"))
     plt.close(fig)
+
+
+def show_animation(anim, alt):
+    """Display a FuncAnimation as its `to_jshtml()` player, which plays without a kernel.
+
+    Like `show`, it checks the figure's title and labels, stores `alt` with the output (the
+    static site puts it on the animation's frame) and prints it as a caption.
+    """
+    if not isinstance(alt, str) or not alt.strip():
+        raise ValueError("alt must be a one-sentence description of the animation, got an empty value")
+    fig = getattr(anim, "_fig", None)
+    if fig is None or not hasattr(anim, "to_jshtml"):
+        raise TypeError(f"expected a matplotlib FuncAnimation, got {type(anim).__name__}")
+    check_figure(fig)
+    from IPython.display import HTML, Markdown, display
+
+    import matplotlib.pyplot as plt
+
+    display(HTML(anim.to_jshtml()), metadata={"text/html": {"alt": alt}})
+    display(Markdown(f"*Animation: {alt}*"))
+    plt.close(fig)
+
+
+def unlabelled_controls(root):
+    """The controls inside the widget `root` (itself included) that have no visible label.
+
+    A control is a slider, button, dropdown, play button, text box...: anything a learner
+    operates. Its label is its `description`. Containers are searched through `.children`.
+    """
+    import ipywidgets as widgets
+    from ipywidgets.widgets.widget_description import DescriptionWidget
+
+    if not isinstance(root, widgets.Widget):
+        raise TypeError(f"expected an ipywidgets widget, got {type(root).__name__}")
+    displays = (widgets.HTML, widgets.HTMLMath, widgets.Label, widgets.Valid, widgets.FloatProgress,
+                widgets.IntProgress)
+    missing, stack = [], [root]
+    while stack:  # iterative: widget trees can nest deeply
+        w = stack.pop()
+        stack.extend(c for c in getattr(w, "children", ()) if isinstance(c, widgets.Widget))
+        is_control = isinstance(w, widgets.Button) or (
+            isinstance(w, (widgets.ValueWidget, DescriptionWidget)) and not isinstance(w, displays))
+        if is_control and not str(getattr(w, "description", "") or "").strip():
+            missing.append(w)
+    return missing
