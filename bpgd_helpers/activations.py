@@ -35,7 +35,7 @@ def sigmoid(z):
     """
     z = as_float_array(z, "z")
     e = np.exp(-np.abs(z))  # in (0, 1]: cannot overflow
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    return np.where(z >= 0, 1.0, e) / (1.0 + e)
 
 
 def sigmoid_grad(z):

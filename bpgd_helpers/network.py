@@ -47,7 +47,9 @@ def init_params(layer_sizes, seed=0):
 
 def linear_forward(A_prev, W, b):
     """Z = W @ A_prev + b."""
-    return W @ A_prev + b  # (n_l, m)
+    Z = W @ A_prev  # (n_l, m)
+    Z += b  # in place: for a large batch, allocating a second (n_l, m) array costs more than the sum
+    return Z
 
 
 def linear_backward(dZ, A_prev, W):
@@ -91,20 +93,9 @@ def backward_steps(y, cache, params):
     reported for completeness; dZ3 uses the simplified form (y_hat - y) / m,
     which stays exact when y_hat rounds to 0 or 1.
     """
-    L, params = check_params(params)
-    _check_cache(cache, L)
-    A_L = cache[f"A{L}"]
-    y = check_y(y, A_L.shape[1])
-    m = y.shape[1]
-    steps = {f"dA{L}": binary_cross_entropy_grad(A_L, y)}
-    dZ = (A_L - y) / m  # (1, m): dJ/dZ_L for sigmoid + BCE, derived in lesson 03
-    for l in range(L, 0, -1):
-        if l < L:
-            dZ = steps[f"dA{l}"] * relu_grad(cache[f"Z{l}"])  # (n_l, m)
-        dA_prev, dW, db = linear_backward(dZ, cache[f"A{l - 1}"], params[f"W{l}"])
-        steps[f"dZ{l}"], steps[f"dW{l}"], steps[f"db{l}"] = dZ, dW, db
-        if l > 1:
-            steps[f"dA{l - 1}"] = dA_prev
+    L, params, y = _check_backward_args(y, cache, params)
+    steps = {f"dA{L}": binary_cross_entropy_grad(cache[f"A{L}"], y)}
+    steps.update(_chain_rule(y, cache, params, L))
     return steps
 
 
@@ -126,9 +117,23 @@ def backward(y, cache, params):
         >>> grads["dW1"].shape == params["W1"].shape
         True
     """
-    steps = backward_steps(y, cache, params)
-    L = len(params) // 2
+    L, params, y = _check_backward_args(y, cache, params)
+    steps = _chain_rule(y, cache, params, L)
     return {f"d{p}{l}": steps[f"d{p}{l}"] for l in range(1, L + 1) for p in ("W", "b")}
+
+
+def _chain_rule(y, cache, params, L):
+    """dZ, dW, db of every layer and dA of every hidden layer, from the output layer down."""
+    steps = {}
+    dZ = (cache[f"A{L}"] - y) / y.shape[1]  # (1, m): dJ/dZ_L for sigmoid + BCE, derived in lesson 03
+    for l in range(L, 0, -1):
+        if l < L:
+            dZ = steps[f"dA{l}"] * relu_grad(cache[f"Z{l}"])  # (n_l, m)
+        dA_prev, dW, db = linear_backward(dZ, cache[f"A{l - 1}"], params[f"W{l}"])
+        steps[f"dZ{l}"], steps[f"dW{l}"], steps[f"db{l}"] = dZ, dW, db
+        if l > 1:
+            steps[f"dA{l - 1}"] = dA_prev
+    return steps
 
 
 def predict(X, params, threshold=0.5):
@@ -142,6 +147,13 @@ def accuracy(X, y, params):
     y_hat, _ = forward(X, params)
     y = check_y(y, y_hat.shape[1])
     return float(np.mean((y_hat >= 0.5) == (y >= 0.5)))
+
+
+def _check_backward_args(y, cache, params):
+    """Check the inputs of backward; return (L, params, y of shape (1, m))."""
+    L, params = check_params(params, values=False)  # forward has checked the values
+    _check_cache(cache, L)
+    return L, params, check_y(y, cache[f"A{L}"].shape[1])
 
 
 def _check_cache(cache, L):
