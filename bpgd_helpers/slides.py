@@ -4,8 +4,9 @@
 
 The rule, applied to every cell in order (reveal.js's "slide" goes right, "subslide" down):
 
-* a markdown cell that opens with a `# ` or `## ` heading starts a slide;
-* one that opens with a `### ` heading (an exercise, a sub-topic) starts a subslide;
+* a markdown cell with a `# ` or `## ` heading starts a slide (a cell holds no slide
+  boundary, so a cell whose heading comes after a paragraph starts the slide at the paragraph);
+* one with a `### ` heading (an exercise, a sub-topic) starts a subslide;
 * the setup cell (the first code cell, if it holds only imports, `%` magics,
   `use_course_style()` and seeds) is skipped: a slide of import lines tells an audience nothing;
 * an exercise's answer cell and its check cell stay on the exercise's slide, and a
@@ -40,6 +41,19 @@ def _first_line(cell):
         if line.strip():
             return line.lstrip()
     return ""
+
+
+def heading_level(cell):
+    """The level of the highest markdown heading in a cell (1 for `#`), or None; code fences skipped."""
+    level, fenced = None, False
+    for line in cell.source.splitlines():
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+            continue
+        m = re.match(r"(#{1,6}) \S", line)
+        if m and not fenced:
+            level = min(level or 6, len(m.group(1)))
+    return level
 
 
 def _nbgrader(cell):
@@ -91,10 +105,11 @@ def slide_types(nb):
     first_code = next((c for c in nb.cells if c.cell_type == "code"), None)
     for cell in nb.cells:
         first = _first_line(cell) if cell.cell_type == "markdown" else ""
+        level = heading_level(cell) if cell.cell_type == "markdown" else None
         size = _lines(cell)
-        if first.startswith(("# ", "## ")):
+        if level is not None and level <= 2:
             kind = SLIDE
-        elif first.startswith("### "):
+        elif level == 3:
             kind = SUBSLIDE
         elif cell is first_code and is_setup_cell(cell):
             types.append(SKIP)

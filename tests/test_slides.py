@@ -110,3 +110,12 @@ def test_nbconvert_builds_a_deck_for_a_lesson():
     skipped = [c for c, k in zip(nb.cells, kinds) if k == "skip"]
     for cell in skipped:
         assert cell.source.splitlines()[-1] not in body
+
+
+def test_a_heading_after_a_paragraph_still_starts_its_slide_but_not_one_in_a_code_fence():
+    nb = _nb(v4.new_markdown_cell("# 05 · x"),
+             v4.new_markdown_cell("The end of section 1.\n\n## 2. Section two\n\ntext"),
+             v4.new_markdown_cell("A note.\n\n### Exercise 5.1"),
+             v4.new_markdown_cell("```python\n## not a heading\nx = 1\n```\nmore text"))
+    assert slides.slide_types(nb) == ["slide", "slide", "subslide", "-"]
+    assert slides.heading_level(nb.cells[3]) is None and slides.heading_level(nb.cells[1]) == 2
