@@ -11,8 +11,9 @@ import time
 import numpy as np
 
 from ._validate import as_float_array, check_params, check_positive_int, check_X, check_y
+from .activations import relu, relu_grad, sigmoid
 from .losses import binary_cross_entropy
-from .network import backward, forward
+from .network import forward, linear_backward, linear_forward
 from .optimizers import make_optimizer
 
 
@@ -43,6 +44,27 @@ def minibatches(X, y, batch_size, seed=None):
     for start in range(0, m, batch_size):
         idx = order[start : start + batch_size]
         yield X[:, idx], y[:, idx]
+
+
+def _forward_backward(X, y, params, L):
+    """(y_hat, grads): bp.forward then bp.backward, without their per-call input checks.
+
+    train() checks its inputs once. Checking them again on every batch would cost
+    more than the arithmetic of a small batch (lesson 07 measures this), which
+    would make SGD look slower than it is. The layers are network's own
+    functions, and tests check the result equals forward + backward exactly.
+    """
+    A, Z = {0: X}, {}
+    for l in range(1, L + 1):
+        Z[l] = linear_forward(A[l - 1], params[f"W{l}"], params[f"b{l}"])  # (n_l, b)
+        A[l] = relu(Z[l]) if l < L else sigmoid(Z[l])
+    grads = {}
+    dZ = (A[L] - y) / X.shape[1]  # (1, b): dJ/dZ_L for sigmoid + BCE
+    for l in range(L, 0, -1):
+        dA_prev, grads[f"dW{l}"], grads[f"db{l}"] = linear_backward(dZ, A[l - 1], params[f"W{l}"])
+        if l > 1:
+            dZ = dA_prev * relu_grad(Z[l - 1])  # (n_{l-1}, b)
+    return A[L], grads
 
 
 def _all_finite(params):
@@ -90,7 +112,7 @@ def train(X, y, params, optimizer="gd", lr=0.1, num_epochs=100, batch_size=None,
         >>> history["updates"], history["grad_evals"]
         ([4, 8, 12], [64, 128, 192])
     """
-    _, params = check_params(params)
+    L, params = check_params(params)
     X = check_X(X, params["W1"].shape[1])
     y = check_y(y, X.shape[1])
     m = X.shape[1]
@@ -120,18 +142,18 @@ def train(X, y, params, optimizer="gd", lr=0.1, num_epochs=100, batch_size=None,
             finite_now = True
             tic = time.perf_counter()
             for Xb, yb in minibatches(X, y, batch_size, seed=(seed + epoch) if shuffle else None):
-                y_hat, cache = forward(Xb, params)
-                if not np.all(np.isfinite(y_hat)):
+                y_hat, grads = _forward_backward(Xb, yb, params, L)
+                if not np.all(np.isfinite(y_hat)):  # the previous update went non-finite
                     finite_now = False
                     break
                 batch_losses += binary_cross_entropy(y_hat, yb) * Xb.shape[1]
-                opt.step(params, backward(yb, cache, params))
+                opt.step(params, grads)
                 grad_evals += Xb.shape[1]
                 updates += 1
-                finite_now = _all_finite(params)
-                if not finite_now:
-                    break
                 if log is not None and updates % log_every == 0:
+                    finite_now = _all_finite(params)
+                    if not finite_now:
+                        break
                     seconds += time.perf_counter() - tic
                     log["updates"].append(updates)
                     log["grad_evals"].append(grad_evals)
@@ -139,6 +161,7 @@ def train(X, y, params, optimizer="gd", lr=0.1, num_epochs=100, batch_size=None,
                     log["loss"].append(_full_loss(X, y, params))
                     tic = time.perf_counter()
             seconds += time.perf_counter() - tic
+            finite_now = finite_now and _all_finite(params)
             loss = _full_loss(X, y, params) if finite_now else float("nan")
             finite_now = finite_now and np.isfinite(loss)
             history["loss"].append(loss)

@@ -8,8 +8,10 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given
 
 import bpgd_helpers as bp
+from .conftest import networks
 
 
 def _J(X, y, p):
@@ -193,3 +195,17 @@ def test_progress_bar_runs(data, capsys):
     _, history = bp.train(X, y, params, num_epochs=2, progress=True)
     assert len(history["loss"]) == 2
     assert "batch_size=12" in capsys.readouterr().err
+
+
+@given(networks())
+def test_the_training_loops_gradient_is_exactly_forward_then_backward(net):
+    from bpgd_helpers.training import _forward_backward
+
+    sizes, params, X, y = net
+    y_hat, grads = _forward_backward(X, y, params, len(sizes) - 1)
+    y_hat_ref, cache = bp.forward(X, params)
+    expected = bp.backward(y, cache, params)
+    np.testing.assert_array_equal(y_hat, y_hat_ref)
+    assert sorted(grads) == sorted(expected)
+    for k in expected:
+        np.testing.assert_array_equal(grads[k], expected[k])
