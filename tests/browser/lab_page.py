@@ -172,11 +172,18 @@ class LabNotebook:
         return self.page.evaluate(_FIGURES_JS)
 
     def widget_errors(self) -> list[str]:
-        """Texts of 'Error displaying widget' messages anywhere in the notebook."""
+        """Widgets that failed to display, anywhere in the notebook.
+
+        JupyterLab's widget renderer writes "Error displaying widget" (or "...: model
+        not found"); ipywidgets 8 shows a model or view it cannot load as an error
+        view with the class ``jupyter-widgets-error-widget``.
+        """
         return self.page.evaluate(
-            r"""() => [...document.querySelectorAll('.jp-Notebook .jp-OutputArea-output')]
-                 .map((o) => o.textContent || '').filter((t) => /Error displaying widget/i.test(t))
-                 .map((t) => t.slice(0, 300))"""
+            r"""() => [...document.querySelectorAll('.jp-Notebook .jp-Cell')].flatMap((cell, index) =>
+                 [...cell.querySelectorAll('.jp-OutputArea-output')]
+                   .filter((o) => /Error displaying widget/i.test(o.textContent || '')
+                                  || o.querySelector('.jupyter-widgets-error-widget'))
+                   .map((o) => `cell ${index}: ${(o.textContent || '').trim().slice(0, 200)}`))"""
         )
 
     # -- actions ---------------------------------------------------------------------------
