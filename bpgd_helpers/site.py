@@ -205,7 +205,8 @@ def index_page(rows, built):
     for number, title, name, outcome in rows:
         label = f"{number} · {html.escape(title)}"
         cell = f'<a href="{_page_name(name)}">{label}</a>' if name in built else f"{label} (not built)"
-        lines.append(f"<tr><td>{cell}</td><td>{html.escape(outcome)}</td></tr>")
+        outcome = re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(outcome))
+        lines.append(f"<tr><td>{cell}</td><td>{outcome}</td></tr>")
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
