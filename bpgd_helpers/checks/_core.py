@@ -1,6 +1,7 @@
 """The machinery every check shares: compare an answer, fail with a hint, report success."""
 
 import numbers
+import warnings
 
 import numpy as np
 
@@ -18,6 +19,30 @@ def fail(message):
 def passed(message):
     """Print the success line of a check."""
     print(f"✔ {message}")
+
+
+def call(fn, label, *args, hint="", warning_hint=""):
+    """Return fn(*args); a learner's exception or NumPy floating-point warning fails the check instead.
+
+    A warning such as "overflow encountered in exp" fails too (with
+    `warning_hint`), so a check can insist on numerically stable code.
+    """
+    __tracebackhide__ = True
+    tail = f" Hint: {hint}" if hint else ""
+    if not callable(fn):
+        fail(f"{label}: expected a function, got {_kind(fn)}. Did a later cell reuse the function's name?")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        try:
+            with np.errstate(over="warn", divide="warn", invalid="warn"):
+                return fn(*args)
+        except NotImplementedError:
+            problem = f"{label} is not written yet: replace `raise NotImplementedError()` with your answer."
+        except RuntimeWarning as exc:
+            problem = f"{label} made NumPy warn: {exc}." + (f" {warning_hint}" if warning_hint else tail)
+        except Exception as exc:  # the learner's error becomes feedback, not a crash of the check
+            problem = f"{label} raised {type(exc).__name__}: {exc}.{tail}"
+    fail(problem)  # outside the except blocks, so the learner sees one traceback, not two
 
 
 def _kind(value):
