@@ -102,10 +102,11 @@ def run_cells(sources, cwd, timeout=60.0, max_restarts=3, grace=None):
 
     After a kernel death or an interrupt the kernel ignored, a new kernel replays the
     cells that had completed (their results stand) and execution goes on with the next
-    cell. After `max_restarts` restarts, or when a replay fails, the remaining cells are
-    skipped.
+    cell. After `max_restarts` restarts, or when the replay kills or hangs the new kernel
+    too, the remaining cells are skipped.
     """
-    kernel = Kernel(cwd, timeout=timeout, grace=min(5.0, timeout) if grace is None else grace)
+    # A kernel that does not answer an interrupt within `grace` seconds is restarted.
+    kernel = Kernel(cwd, timeout=timeout, grace=min(5.0, timeout / 2) if grace is None else grace)
     kernel.start()
     results, completed, restarts, gave_up = [], [], 0, ""
     try:
@@ -125,7 +126,8 @@ def run_cells(sources, cwd, timeout=60.0, max_restarts=3, grace=None):
                 kernel.shutdown()
                 kernel.start()
                 for earlier in completed:
-                    if kernel.run(sources[earlier]).status not in (OK, ERROR):
+                    replayed = kernel.run(sources[earlier])
+                    if replayed.status == DEAD or replayed.stuck:
                         gave_up = "not run: the kernel could not be restored after a restart"
                         break
     finally:

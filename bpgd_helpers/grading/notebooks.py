@@ -90,7 +90,7 @@ def solution_cells(path):
 def lesson_from_filename(filename, lessons):
     """The lesson whose name the file name contains, e.g. 'alice-03_loss (1).ipynb' -> '03_loss'."""
     stem = pathlib.Path(filename).stem.lower()
-    named = [name for name in lessons if name.lower() in stem]
+    named = [name for name in lessons if re.search(rf"(?<!\d){re.escape(name.lower())}", stem)]
     if named:
         return max(named, key=len)
     number = re.match(r"(\d\d)(?!\d)", stem)
