@@ -98,7 +98,7 @@ def test_tab_leaves_an_ipympl_figure(lesson00):
 
 # -- the gradient-descent explorer --------------------------------------------------------------
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def explorer(browser, lab_server):
     if not explorer_available():
         pytest.skip("bpgd_helpers/explorer.py (bp.GDExplorer) does not exist yet; this test runs once it does")
@@ -145,16 +145,24 @@ def test_explorer_play_advances_the_step_slider(explorer):
     lab, cell = explorer
     page = lab.page
     step = f"{_control(cell, 'step')} .noUi-handle"
-    play = f"{cell} .widget-play button"
+    play = f"{_control(cell, 'play')} button"  # ipywidgets 8 Play: play/pause, stop, repeat
     assert page.locator(step).count() == 1, "no slider for ex.controls['step'] on the page"
-    before = float(page.get_attribute(step, "aria-valuenow"))
+    assert page.locator(play).count() >= 2, "no Play widget for ex.controls['play'] on the page"
+    value = "(sel) => parseFloat(document.querySelector(sel).getAttribute('aria-valuenow'))"
+    start = page.evaluate(value, step)
+    image = canvas_image(page, f"{cell} .jupyter-matplotlib-canvas-div canvas")
+
     page.focus(f"{play} >> nth=0")
-    page.keyboard.press("Space")  # the Play button, from the keyboard
-    page.wait_for_function(
-        "([sel, v]) => parseFloat(document.querySelector(sel).getAttribute('aria-valuenow')) > v",
-        arg=[step, before], timeout=10_000,
-    )
-    page.locator(play).nth(1).click()  # pause
+    page.keyboard.press("Space")  # press Play from the keyboard
+    # Play may rewind first (the explorer starts on the last step), then it must count up.
+    page.wait_for_function(f"([sel, v]) => ({value})(sel) !== v", arg=[step, start], timeout=10_000)
+    first = page.evaluate(value, step)
+    page.wait_for_function(f"([sel, v]) => ({value})(sel) > v", arg=[step, first], timeout=10_000)
+    assert wait_for_image_change(page, f"{cell} .jupyter-matplotlib-canvas-div canvas", image), \
+        "the figure did not follow the step slider"
+
+    page.focus(f"{play} >> nth=1")
+    page.keyboard.press("Space")  # stop
     assert not lab.log.console_errors, lab.log.console_errors
 
 
