@@ -49,9 +49,10 @@ lessons: $(VENV)/.installed-dev
 solutions: $(VENV)/.installed-dev
 	$(BIN)/python -m bpgd_helpers.release execute
 
+# NB is a notebook or a folder of them (graded into grades.csv); ARGS passes options, e.g. ARGS="--json".
 grade: $(VENV)/.installed-dev
-	@test -n "$(NB)" || { echo "usage: make grade NB=path/to/submission.ipynb (or a folder)"; exit 2; }
-	$(BIN)/python -m bpgd_helpers.grade $(NB)
+	@test -n "$(NB)" || { echo "usage: make grade NB=path/to/submission.ipynb (or a folder) [ARGS='--json --timeout 60']"; exit 2; }
+	$(BIN)/python -m bpgd_helpers.grade "$(NB)" $(ARGS)
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m benchmarks

@@ -234,12 +234,13 @@ def test_kernel_restarts_are_limited_and_the_rest_is_reported(tmp_path):
     assert "restarted 1 times" in results[-1].evalue
 
 
-def test_a_cell_that_ignores_the_interrupt_is_stopped_by_a_restart(tmp_path):
+def test_an_endless_loop_is_interrupted_and_one_that_ignores_it_is_restarted(tmp_path):
     # ipykernel installs its own SIGINT handler for each cell, so the learner's must be in the same cell
-    cells = ["y = 2", "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True: pass", "1 / y"]
+    cells = ["y = 2", "while True: pass", "1 / y",
+             "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True: pass", "1 / y"]
     results = run_cells(cells, tmp_path, timeout=1, grace=1)
-    assert [r.status for r in results] == [OK, TIMEOUT, OK]
-    assert results[1].stuck
+    assert [r.status for r in results] == [OK, TIMEOUT, OK, TIMEOUT, OK]
+    assert [r.stuck for r in results] == [False, False, False, True, False], "interrupted, then restarted"
 
 
 # --- input that cannot be graded ----------------------------------------------------------------
