@@ -227,6 +227,17 @@ def test_each_failure_costs_only_its_own_exercise(graded, multi, tmp_path):
     assert report.unchanged and report.folder_unchanged
 
 
+def test_a_notebook_whose_editor_dropped_the_metadata_is_still_graded(graded, tmp_path):
+    """Without grade ids the answer cell is found by position: the test goes before the next known cell."""
+    nb = load(WELCOME_SOLUTION)
+    for cell in nb["cells"]:
+        cell["metadata"] = {}
+    path = save(nb, tmp_path / "00_welcome.ipynb")
+    report = graded(path)
+    assert [(e.id, e.points, e.message) for e in report.exercises] == [("slope_test", 1, "passed")]
+    assert report.unchanged and report.folder_unchanged
+
+
 def test_kernel_restarts_are_limited_and_the_rest_is_reported(tmp_path):
     cells = ["x = 1", "import os; os._exit(1)", "assert x == 1", "import os; os._exit(1)", "x"]
     results = run_cells(cells, tmp_path, timeout=10, max_restarts=1)

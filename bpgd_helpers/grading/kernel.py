@@ -27,8 +27,25 @@ class CellResult:
     stuck: bool = False  # a timeout that the interrupt did not end
 
 
+def _this_python():
+    """A kernel manager for the Python running the grader, where bpgd_helpers is installed.
+
+    A user's own "python3" kernelspec may point at another Python; like nbval's
+    --nbval-current-env, the grader ignores it.
+    """
+    from ipykernel.kernelspec import RESOURCES, get_kernel_dict
+    from jupyter_client import KernelManager
+    from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+
+    class ThisPython(KernelSpecManager):
+        def get_kernel_spec(self, kernel_name):
+            return KernelSpec(resource_dir=RESOURCES, **get_kernel_dict())
+
+    return KernelManager(kernel_name="python3", kernel_spec_manager=ThisPython())
+
+
 class Kernel:
-    """One python3 kernel in `cwd`, executing code with a per-cell timeout (seconds)."""
+    """One Python kernel in `cwd`, executing code with a per-cell timeout (seconds)."""
 
     def __init__(self, cwd, timeout=60.0, grace=5.0, startup_timeout=60.0):
         self.cwd = pathlib.Path(cwd)
@@ -37,12 +54,10 @@ class Kernel:
         self._log = None
 
     def start(self):
-        from jupyter_client import KernelManager
-
         env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1")
         env.pop("PYTEST_CURRENT_TEST", None)
         self._log = open(self.cwd / "kernel.log", "ab")
-        self.km = KernelManager(kernel_name="python3")
+        self.km = _this_python()
         self.km.start_kernel(cwd=str(self.cwd), env=env, stdout=self._log, stderr=self._log)
         self.kc = self.km.client()
         # Shell only: no iopub subscription, so outputs are dropped by the kernel itself.
