@@ -1,6 +1,6 @@
 """Static pictures and jshtml animations of optimisation paths, and the cached background layer."""
 
-import re
+import gc
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -49,6 +49,8 @@ def test_frames_show_the_path_up_to_each_step():
     line = [a for a in over.get_lines() if len(a.get_xdata()) > 1][0]
     assert np.allclose(np.column_stack(line.get_data()), path[:5])
     plt.close(fig)
+    del anim  # never saved on purpose: let matplotlib's warning about that fire here, where it is filtered
+    gc.collect()
 
 
 def test_path_animation_rejects_a_bad_path():
