@@ -293,12 +293,21 @@ def test_explorer_figure_is_titled_and_labelled(explorer):
 
 
 def test_explorer_has_a_text_readout_for_screen_readers(explorer):
-    texts = [w for w in _all_widgets(_widget(explorer)) if isinstance(w, (widgets.HTML, widgets.Label,
-                                                                          widgets.HTMLMath, widgets.Textarea))]
-    readout = " ".join(str(w.value) for w in texts).lower()
-    for word in ("step", "loss"):
-        assert word in readout, f"the explorer's text readout should state the {word}; it says {readout!r}"
-    assert re.search(r"-?\d+\.\d+", readout), "the readout should state the current point in numbers"
+    """One text widget states the step, the current point and the loss, announces changes
+    (aria-live) and follows the step control."""
+    texts = [w for w in _all_widgets(_widget(explorer)) if isinstance(w, (widgets.HTML, widgets.Label))]
+    readouts = [w for w in texts if re.search(r"step", w.value, re.I) and re.search(r"loss", w.value, re.I)
+                and re.search(r"-?\d+\.\d+", w.value)]
+    assert readouts, f"no text widget states the step, the point and the loss: {[w.value for w in texts]}"
+    readout = readouts[0]
+    assert "aria-live" in readout.value or 'role="status"' in readout.value, \
+        "mark the readout as a live region (aria-live) so screen readers announce its changes"
+    steps = [w for w in _all_widgets(_widget(explorer)) if isinstance(w, widgets.IntSlider)
+             and "step" in w.description.lower()]
+    assert steps, "the explorer should have a labelled step slider"
+    before = readout.value
+    steps[0].value = steps[0].min if steps[0].value != steps[0].min else steps[0].max
+    assert readout.value != before, "the readout must follow the step control"
 
 
 def _all_widgets(root):
