@@ -69,12 +69,12 @@ MathJax.Hub.Config({"HTML-CSS": {availableFonts: [], preferredFont: null, imageF
 # matplotlib's jshtml buttons use Font Awesome icons loaded from a CDN; offline they would be
 # blank, so each icon becomes a text symbol (the buttons keep their title and aria-label).
 _FA_LINK = re.compile(r'<link rel="stylesheet"\s+href="https://[^"]*font-awesome[^"]*">')
-_FA_ICONS = [
-    ("fa fa-play fa-flip-horizontal", "&#9664;"),  # play backwards
+_FA_ICONS = [  # symbols from fonts every system has (no media-control emoji, which may be missing)
+    ("fa fa-play fa-flip-horizontal", "&#9664;"),  # play backwards: ◀
     ("fa fa-minus", "&minus;"), ("fa fa-plus", "+"),
-    ("fa fa-fast-backward", "&#9198;"), ("fa fa-fast-forward", "&#9197;"),
-    ("fa fa-step-backward", "|&#9664;"), ("fa fa-step-forward", "&#9654;|"),
-    ("fa fa-pause", "&#10074;&#10074;"), ("fa fa-play", "&#9654;"),
+    ("fa fa-fast-backward", "&#8676;"), ("fa fa-fast-forward", "&#8677;"),  # ⇤ ⇥
+    ("fa fa-step-backward", "&lsaquo;"), ("fa fa-step-forward", "&rsaquo;"),  # ‹ ›
+    ("fa fa-pause", "&#10074;&#10074;"), ("fa fa-play", "&#9654;"),  # ❚❚ ▶
 ]
 _CAPTION = re.compile(r"^\s*[*_]Figure:?\s*(.+?)[*_]?\s*$", re.S)
 _HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS[ \t]*\n?", re.S | re.M)
