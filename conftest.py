@@ -14,3 +14,13 @@ _SKIP_COMPARE = ("text/html", "application/javascript")
 def pytest_collectstart(collector):
     if getattr(collector, "path", None) is not None and collector.path.suffix == ".ipynb":
         collector.skip_compare = tuple(collector.skip_compare) + _SKIP_COMPARE
+        if collector.path.name == "10_frameworks.ipynb" and not _frameworks_installed():
+            # Lesson 10's stored outputs were made with Keras and PyTorch (the `frameworks`
+            # extra); without them its cells print a note instead, so only check that it runs.
+            collector.compare_outputs = False
+
+
+def _frameworks_installed():
+    import importlib.util
+
+    return all(importlib.util.find_spec(name) is not None for name in ("torch", "keras"))
