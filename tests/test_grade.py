@@ -19,7 +19,7 @@ import pytest
 
 from bpgd_helpers import release
 from bpgd_helpers.grading import GradingError, grade
-from bpgd_helpers.grading.kernel import DEAD, ERROR, OK, SKIPPED, TIMEOUT, run_cells
+from bpgd_helpers.grading.kernel import DEAD, OK, SKIPPED, TIMEOUT, run_cells
 from bpgd_helpers.grading.notebooks import find_lessons, lesson_from_filename
 from bpgd_helpers.grading.report import MAX_MESSAGE, NOT_ANSWERED, describe_error
 
@@ -31,6 +31,7 @@ WELCOME_LESSON = ROOT / "lessons" / "00_welcome.ipynb"
 CORRECT = "    return 2.0 * (w - 3.0)\n"
 WRONG = "    return (w - 3.0) ** 2\n"  # the function instead of its slope
 TIMEOUT_S = 4.0  # for the adversarial submissions: lesson 00's cells each take about a second at most
+CI_TIMEOUT = 300  # for the course's own notebooks, as nbval's --nbval-cell-timeout: a busy CI machine is slow
 
 
 def load(path):
@@ -53,10 +54,6 @@ def expected_exercises(path):
     cells = load(path)["cells"]
     return [(c["metadata"]["nbgrader"]["grade_id"], float(c["metadata"]["nbgrader"]["points"]))
             for c in cells if c["metadata"].get("nbgrader", {}).get("grade")]
-
-
-def source(cell):
-    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
 
 
 def index_of(nb, grade_id):
@@ -91,57 +88,33 @@ def graded():
 
 
 # --- every solution gets full marks, every unsolved lesson zero ---------------------------------
+# Classes, so that pytest-xdist's --dist loadscope can spread them over workers.
 
-@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.stem)
-def test_solution_gets_full_marks(graded, path):
-    report = graded(path)
-    assert report.lesson == path.stem
-    assert [(e.id, e.max_points) for e in report.exercises] == expected_exercises(path)
-    assert {e.id: e.message for e in report.exercises if e.points != e.max_points} == {}
-    assert report.total == report.max_total == sum(p for _, p in expected_exercises(path)) > 0
-    assert report.notes == [], "an untouched solution needs no restored cells and no interrupts"
-    assert report.unchanged, "grading must not write to the submission"
+class TestSolutions:
+    @pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.stem)
+    def test_full_marks(self, graded, path):
+        report = graded(path, timeout=CI_TIMEOUT)
+        assert report.lesson == path.stem
+        assert [(e.id, e.max_points) for e in report.exercises] == expected_exercises(path)
+        assert {e.id: e.message for e in report.exercises if e.points != e.max_points} == {}
+        assert report.total == report.max_total == sum(p for _, p in expected_exercises(path)) > 0
+        assert report.notes == [], "an untouched solution needs no restored cells and no interrupts"
+        assert report.unchanged, "grading must not write to the submission"
 
 
-@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
-def test_unsolved_lesson_gets_zero(graded, path):
-    report = graded(path)
-    assert [(e.id, e.max_points) for e in report.exercises] == expected_exercises(ROOT / "solutions" / path.name)
-    assert report.total == 0 < report.max_total
-    for e in report.exercises:
-        assert "NotImplementedError" in e.message, f"{e.id}: an unsolved exercise should say so, got {e.message!r}"
-    assert report.notes == []
-    assert report.unchanged
+class TestUnsolvedLessons:
+    @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+    def test_zero(self, graded, path):
+        report = graded(path, timeout=CI_TIMEOUT)
+        assert [(e.id, e.max_points) for e in report.exercises] == expected_exercises(ROOT / "solutions" / path.name)
+        assert report.total == 0 < report.max_total
+        for e in report.exercises:
+            assert "NotImplementedError" in e.message, f"{e.id}: an unsolved exercise should say so, got {e.message!r}"
+        assert report.notes == []
+        assert report.unchanged
 
 
 # --- adversarial submissions, built from lesson 00 ----------------------------------------------
-
-def test_the_rest_is_graded_after_loops_crashes_exceptions_and_huge_output(graded, tmp_path):
-    """Bad cells before the answer: each is cut off or survived, and the exercise still counts.
-
-    The answer calls a helper defined before the bad cells, so full marks also prove that the
-    kernel started after the crash replayed the earlier cells.
-    """
-    nb = load(WELCOME_LESSON)
-    at = index_of(nb, "slope")
-    nb["cells"][at]["source"] = answer("    return helper(w)\n")
-    bad = ["def helper(w):\n    return 2.0 * (w - 3.0)",
-           "while True:\n    pass",  # stopped by an interrupt
-           "1 / 0",
-           "print('x' * 50_000_000)",  # 50 MB of output
-           "open('written_by_learner.txt', 'w').write('x')",
-           "import os\nos._exit(1)"]  # the kernel dies
-    nb["cells"][at:at] = [code_cell(text) for text in bad]
-    path = save(nb, tmp_path / "00_welcome.ipynb")
-    number = {text: sum(c["cell_type"] == "code" for c in nb["cells"][:nb["cells"].index(cell) + 1])
-              for text, cell in zip(bad, nb["cells"][at:])}
-    report = graded(path, timeout=TIMEOUT_S)
-    assert [(e.id, e.points, e.message) for e in report.exercises] == [("slope_test", 1, "passed")]
-    assert f"code cell {number[bad[1]]} ran for more than {TIMEOUT_S:g} s and was stopped" in report.notes
-    assert any(n.startswith(f"code cell {number[bad[-1]]} made the kernel die") for n in report.notes)
-    assert report.unchanged
-    assert report.folder_unchanged, "the learner's file write went to the grader's temporary folder"
-
 
 @pytest.fixture(scope="module")
 def multi(tmp_path_factory):
@@ -170,88 +143,115 @@ def multi(tmp_path_factory):
     return make
 
 
-def test_tampered_tests_and_patched_checks_gain_nothing(graded, multi, tmp_path):
-    solutions, nb = multi(7)
-    answers = {1: CORRECT, 2: WRONG, 3: WRONG, 4: WRONG, 6: CORRECT, 7: CORRECT,
-               # a no-op check: the hidden tests assert directly, so it changes nothing
-               5: WRONG + "\nimport bpgd_helpers.checks.welcome as _checks\n"
-                          "_checks.check_slope = lambda f: print('✔ slope is right')\n"}
-    for k, body in answers.items():
-        nb["cells"][index_of(nb, f"slope_{k}")]["source"] = answer(body)
-    nb["cells"][index_of(nb, "slope_2_test")]["source"] = "print('✔ slope is right')"  # edited
-    nb["cells"][index_of(nb, "slope_3_test")]["source"] = ""  # emptied
-    del nb["cells"][index_of(nb, "slope_4_test")]  # deleted
-    moved = nb["cells"].pop(index_of(nb, "slope_6_test"))  # moved above its answer cell
-    nb["cells"].insert(index_of(nb, "slope_6"), moved)
-    nb["cells"][index_of(nb, "slope_7_test")]["metadata"]["nbgrader"]["points"] = 100  # more points?
-    nb["cells"].append(code_cell("pass", nbgrader={"grade": True, "grade_id": "bonus", "locked": True,
-                                                   "points": 50, "schema_version": 3, "solution": False}))
-    path = save(nb, tmp_path / "00_welcome.ipynb")
-    report = graded(path, timeout=TIMEOUT_S, solutions_dir=str(solutions))
-    points = {e.id: e.points for e in report.exercises}
-    assert points == {f"slope_{k}_test": float(k in (1, 6, 7)) for k in range(1, 8)}
-    assert report.max_total == 7 and report.total == 3
-    messages = {e.id: e.message for e in report.exercises}
-    assert messages["slope_5_test"].startswith("AssertionError"), "the hidden test, not the patched check, failed"
-    for k in (2, 3, 4):
-        assert messages[f"slope_{k}_test"].startswith("slope("), "the restored visible check explains the mistake"
-    assert any("slope_2_test" in n and "edited" in n for n in report.notes)
-    assert any("slope_3_test" in n and "edited" in n for n in report.notes)
-    assert any("slope_4_test" in n and "missing" in n for n in report.notes)
-    assert report.unchanged and report.folder_unchanged
+class TestAdversarial:
+    def test_the_rest_is_graded_after_loops_crashes_exceptions_and_huge_output(self, graded, tmp_path):
+        """Bad cells before the answer: each is cut off or survived, and the exercise still counts.
+
+        The answer calls a helper defined before the bad cells, so full marks also prove that the
+        kernel started after the crash replayed the earlier cells.
+        """
+        nb = load(WELCOME_LESSON)
+        at = index_of(nb, "slope")
+        nb["cells"][at]["source"] = answer("    return helper(w)\n")
+        bad = ["def helper(w):\n    return 2.0 * (w - 3.0)",
+               "while True:\n    pass",  # stopped by an interrupt
+               "1 / 0",
+               "print('x' * 50_000_000)",  # 50 MB of output
+               "open('written_by_learner.txt', 'w').write('x')",
+               "import os\nos._exit(1)"]  # the kernel dies
+        nb["cells"][at:at] = [code_cell(text) for text in bad]
+        path = save(nb, tmp_path / "00_welcome.ipynb")
+        number = {text: sum(c["cell_type"] == "code" for c in nb["cells"][:nb["cells"].index(cell) + 1])
+                  for text, cell in zip(bad, nb["cells"][at:])}
+        report = graded(path, timeout=TIMEOUT_S)
+        assert [(e.id, e.points, e.message) for e in report.exercises] == [("slope_test", 1, "passed")]
+        assert f"code cell {number[bad[1]]} ran for more than {TIMEOUT_S:g} s and was stopped" in report.notes
+        assert any(n.startswith(f"code cell {number[bad[-1]]} made the kernel die") for n in report.notes)
+        assert report.unchanged
+        assert report.folder_unchanged, "the learner's file write went to the grader's temporary folder"
+
+    def test_tampered_tests_and_patched_checks_gain_nothing(self, graded, multi, tmp_path):
+        solutions, nb = multi(7)
+        answers = {1: CORRECT, 2: WRONG, 3: WRONG, 4: WRONG, 6: CORRECT, 7: CORRECT,
+                   # a no-op check: the hidden tests assert directly, so it changes nothing
+                   5: WRONG + "\nimport bpgd_helpers.checks.welcome as _checks\n"
+                              "_checks.check_slope = lambda f: print('✔ slope is right')\n"}
+        for k, body in answers.items():
+            nb["cells"][index_of(nb, f"slope_{k}")]["source"] = answer(body)
+        nb["cells"][index_of(nb, "slope_2_test")]["source"] = "print('✔ slope is right')"  # edited
+        nb["cells"][index_of(nb, "slope_3_test")]["source"] = ""  # emptied
+        del nb["cells"][index_of(nb, "slope_4_test")]  # deleted
+        moved = nb["cells"].pop(index_of(nb, "slope_6_test"))  # moved above its answer cell
+        nb["cells"].insert(index_of(nb, "slope_6"), moved)
+        nb["cells"][index_of(nb, "slope_7_test")]["metadata"]["nbgrader"]["points"] = 100  # more points?
+        nb["cells"].append(code_cell("pass", nbgrader={"grade": True, "grade_id": "bonus", "locked": True,
+                                                       "points": 50, "schema_version": 3, "solution": False}))
+        path = save(nb, tmp_path / "00_welcome.ipynb")
+        report = graded(path, timeout=TIMEOUT_S, solutions_dir=str(solutions))
+        points = {e.id: e.points for e in report.exercises}
+        assert points == {f"slope_{k}_test": float(k in (1, 6, 7)) for k in range(1, 8)}
+        assert report.max_total == 7 and report.total == 3
+        messages = {e.id: e.message for e in report.exercises}
+        assert messages["slope_5_test"].startswith("AssertionError"), "the hidden test, not the patched check, failed"
+        for k in (2, 3, 4):
+            assert messages[f"slope_{k}_test"].startswith("slope("), "the restored visible check explains the mistake"
+        assert any("slope_2_test" in n and "edited" in n for n in report.notes)
+        assert any("slope_3_test" in n and "edited" in n for n in report.notes)
+        assert any("slope_4_test" in n and "missing" in n for n in report.notes)
+        assert report.unchanged and report.folder_unchanged
 
 
-def test_each_failure_costs_only_its_own_exercise(graded, multi, tmp_path):
-    solutions, nb = multi(6)
-    answers = {
-        1: "    while True:\n        pass\n",  # the test cell runs forever
-        2: "    import os\n    os._exit(1)\n",  # the test cell kills the kernel
-        3: "    raise ValueError('boom')\n",
-        4: "    raise AssertionError('x' * 1_000_000)\n",  # a huge error message
-        5: CORRECT,
-    }
-    for k, body in answers.items():
-        nb["cells"][index_of(nb, f"slope_{k}")]["source"] = answer(body)
-    nb["cells"][index_of(nb, "slope_6")]["source"] = "del slope\nraise RuntimeError('oops')"
-    path = save(nb, tmp_path / "00_welcome.ipynb")
-    report = graded(path, timeout=TIMEOUT_S, solutions_dir=str(solutions))
-    result = {e.id: (e.points, e.message) for e in report.exercises}
-    assert [p for p, _ in result.values()] == [0, 0, 0, 0, 1, 0]
-    assert result["slope_1_test"][1].startswith("timed out")
-    assert result["slope_2_test"][1].startswith("the kernel died")
-    assert result["slope_3_test"][1] == "ValueError: boom"
-    assert result["slope_4_test"][1].startswith("AssertionError: xxx")
-    assert len(result["slope_4_test"][1]) <= MAX_MESSAGE
-    assert result["slope_6_test"][1].startswith("NameError")
-    assert result["slope_6_test"][1].endswith("(its answer cell raised RuntimeError: oops)")
-    assert report.unchanged and report.folder_unchanged
+    def test_each_failure_costs_only_its_own_exercise(self, graded, multi, tmp_path):
+        solutions, nb = multi(6)
+        answers = {
+            1: "    while True:\n        pass\n",  # the test cell runs forever
+            2: "    import os\n    os._exit(1)\n",  # the test cell kills the kernel
+            3: "    raise ValueError('boom')\n",
+            4: "    raise AssertionError('x' * 1_000_000)\n",  # a huge error message
+            5: CORRECT,
+        }
+        for k, body in answers.items():
+            nb["cells"][index_of(nb, f"slope_{k}")]["source"] = answer(body)
+        nb["cells"][index_of(nb, "slope_6")]["source"] = "del slope\nraise RuntimeError('oops')"
+        path = save(nb, tmp_path / "00_welcome.ipynb")
+        report = graded(path, timeout=TIMEOUT_S, solutions_dir=str(solutions))
+        result = {e.id: (e.points, e.message) for e in report.exercises}
+        assert [p for p, _ in result.values()] == [0, 0, 0, 0, 1, 0]
+        assert result["slope_1_test"][1].startswith("timed out")
+        assert result["slope_2_test"][1].startswith("the kernel died")
+        assert result["slope_3_test"][1] == "ValueError: boom"
+        assert result["slope_4_test"][1].startswith("AssertionError: xxx")
+        assert len(result["slope_4_test"][1]) <= MAX_MESSAGE
+        assert result["slope_6_test"][1].startswith("NameError")
+        assert result["slope_6_test"][1].endswith("(its answer cell raised RuntimeError: oops)")
+        assert report.unchanged and report.folder_unchanged
 
 
-def test_a_notebook_whose_editor_dropped_the_metadata_is_still_graded(graded, tmp_path):
-    """Without grade ids the answer cell is found by position: the test goes before the next known cell."""
-    nb = load(WELCOME_SOLUTION)
-    for cell in nb["cells"]:
-        cell["metadata"] = {}
-    path = save(nb, tmp_path / "00_welcome.ipynb")
-    report = graded(path)
-    assert [(e.id, e.points, e.message) for e in report.exercises] == [("slope_test", 1, "passed")]
-    assert report.unchanged and report.folder_unchanged
+    def test_a_notebook_whose_editor_dropped_the_metadata_is_still_graded(self, graded, tmp_path):
+        """Without grade ids the answer cell is found by position: the test goes before the next known cell."""
+        nb = load(WELCOME_SOLUTION)
+        for cell in nb["cells"]:
+            cell["metadata"] = {}
+        path = save(nb, tmp_path / "00_welcome.ipynb")
+        report = graded(path)
+        assert [(e.id, e.points, e.message) for e in report.exercises] == [("slope_test", 1, "passed")]
+        assert report.unchanged and report.folder_unchanged
 
 
-def test_kernel_restarts_are_limited_and_the_rest_is_reported(tmp_path):
-    cells = ["x = 1", "import os; os._exit(1)", "assert x == 1", "import os; os._exit(1)", "x"]
-    results = run_cells(cells, tmp_path, timeout=10, max_restarts=1)
-    assert [r.status for r in results] == [OK, DEAD, OK, DEAD, SKIPPED]
-    assert "restarted 1 times" in results[-1].evalue
+    def test_kernel_restarts_are_limited_and_the_rest_is_reported(self, tmp_path):
+        cells = ["x = 1", "import os; os._exit(1)", "assert x == 1", "import os; os._exit(1)", "x"]
+        results = run_cells(cells, tmp_path, timeout=10, max_restarts=1)
+        assert [r.status for r in results] == [OK, DEAD, OK, DEAD, SKIPPED]
+        assert "restarted 1 times" in results[-1].evalue
 
 
-def test_an_endless_loop_is_interrupted_and_one_that_ignores_it_is_restarted(tmp_path):
-    # ipykernel installs its own SIGINT handler for each cell, so the learner's must be in the same cell
-    cells = ["y = 2", "while True: pass", "1 / y",
-             "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True: pass", "1 / y"]
-    results = run_cells(cells, tmp_path, timeout=1, grace=1)
-    assert [r.status for r in results] == [OK, TIMEOUT, OK, TIMEOUT, OK]
-    assert [r.stuck for r in results] == [False, False, False, True, False], "interrupted, then restarted"
+    def test_an_endless_loop_is_interrupted_and_one_that_ignores_it_is_restarted(self, tmp_path):
+        # ipykernel installs its own SIGINT handler for each cell, so the learner's must be in the same cell
+        cells = ["y = 2", "while True: pass", "1 / y",
+                 "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True: pass", "1 / y"]
+        results = run_cells(cells, tmp_path, timeout=2, grace=3)
+        assert [r.status for r in results] == [OK, TIMEOUT, OK, TIMEOUT, OK]
+        assert [r.stuck for r in results] == [False, False, False, True, False], "interrupted, then restarted"
 
 
 # --- input that cannot be graded ----------------------------------------------------------------

@@ -1,10 +1,10 @@
 """nbgrader round trip: solutions/ imported unchanged as the source of an nbgrader course.
 
-One temporary course holds one assignment per lesson. `nbgrader generate_assignment` must
+A temporary course holds one assignment per lesson. `nbgrader generate_assignment` must
 release exactly the notebooks in lessons/, and `nbgrader autograde` must give the solutions
-full marks and the unsolved lessons zero. The course is built and graded once per test
-session, even with pytest-xdist: the first worker does it under a file lock and the others
-read its results.
+full marks and the unsolved lessons zero. Each course (release only; solutions submitted;
+lessons submitted) is built once per test session, even with pytest-xdist: the first worker
+that needs it builds it under a file lock, and the others read its results.
 """
 
 import contextlib
@@ -51,33 +51,36 @@ def nbgrader(*args, cwd):
     assert run.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{run.stderr[-3000:]}"
 
 
-def build_and_grade(root):
-    """Make the course, release and autograde it; return what the tests compare."""
+def make_course(root, student=None):
+    """A course with every lesson as an assignment, released; with `student`, also autograded.
+
+    The solutions are submitted as student "solved", the unsolved lessons as "unsolved".
+    Returns the released cells (no student) or the gradebook's scores per lesson.
+    """
     (root / "nbgrader_config.py").write_text(CONFIG)
     for path in SOLUTIONS:
-        for folder, copy_of in (("source", path), ("submitted/solved", path),
-                                ("submitted/unsolved", ROOT / "lessons" / path.name)):
-            if copy_of.exists():
-                (root / folder / path.stem).mkdir(parents=True)
-                shutil.copy(copy_of, root / folder / path.stem / path.name)
+        (root / "source" / path.stem).mkdir(parents=True)
+        shutil.copy(path, root / "source" / path.stem / path.name)
+        submission = {"solved": path, "unsolved": ROOT / "lessons" / path.name}.get(student)
+        if submission is not None and submission.exists():
+            (root / "submitted" / student / path.stem).mkdir(parents=True)
+            shutil.copy(submission, root / "submitted" / student / path.stem / path.name)
     nbgrader("generate_assignment", "*", "--create", cwd=root)
+    if student is None:
+        return {path.stem: cells(root / "release" / path.stem / path.name)
+                for path in SOLUTIONS if (root / "release" / path.stem / path.name).exists()}
     nbgrader("autograde", "*", "--create", cwd=root)
 
     from nbgrader.api import Gradebook
 
-    results = {"released": {}, "scores": {}}
-    for path in SOLUTIONS:
-        released = root / "release" / path.stem / path.name
-        results["released"][path.stem] = cells(released) if released.exists() else None
+    scores = {}
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}", course_id="bpgd") as gradebook:
-        for student in ("solved", "unsolved"):
-            for path in SOLUTIONS:
-                with contextlib.suppress(Exception):  # a missing submission shows up as None
-                    nb = gradebook.find_submission_notebook(path.stem, path.stem, student)
-                    results["scores"][f"{student}/{path.stem}"] = {
-                        "score": nb.score, "max_score": nb.max_score,
-                        "grades": {g.name: [g.score, g.max_score] for g in nb.grades}}
-    return results
+        for path in SOLUTIONS:
+            with contextlib.suppress(Exception):  # a missing submission shows up as None
+                nb = gradebook.find_submission_notebook(path.stem, path.stem, student)
+                scores[path.stem] = {"score": nb.score, "max_score": nb.max_score,
+                                     "grades": {g.name: [g.score, g.max_score] for g in nb.grades}}
+    return scores
 
 
 @contextlib.contextmanager
@@ -96,40 +99,59 @@ def exclusive(lock_path):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-@pytest.fixture(scope="session")
-def roundtrip(tmp_path_factory):
+def once_per_session(tmp_path_factory, name, student=None):
+    """make_course(...) run by the first pytest-xdist worker that asks; the others read its result."""
     base = tmp_path_factory.getbasetemp()
     shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # common to all workers
-    root, results = shared / "nbgrader-course", shared / "nbgrader-course.json"
-    with exclusive(shared / "nbgrader-course.lock"):
-        if not results.exists():
+    root, result = shared / f"nbgrader-{name}", shared / f"nbgrader-{name}.json"
+    with exclusive(shared / f"nbgrader-{name}.lock"):
+        if not result.exists():
             shutil.rmtree(root, ignore_errors=True)
             root.mkdir()
-            results.write_text(json.dumps(build_and_grade(root)))
-    return json.loads(results.read_text())
+            result.write_text(json.dumps(make_course(root, student)))
+    return json.loads(result.read_text())
 
 
-@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.stem)
-def test_generate_assignment_releases_exactly_lessons(roundtrip, path):
-    released = roundtrip["released"][path.stem]
-    assert released is not None, f"nbgrader released no {path.name}"
-    lesson = ROOT / "lessons" / path.name
-    assert lesson.exists(), "run `make lessons`"
-    assert released == cells(lesson), "lessons/ differs from what nbgrader generate_assignment releases"
+@pytest.fixture(scope="session")
+def released(tmp_path_factory):
+    return once_per_session(tmp_path_factory, "release")
 
 
-@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.stem)
-def test_autograde_gives_the_solution_full_marks(roundtrip, path):
-    result = roundtrip["scores"].get(f"solved/{path.stem}")
-    assert result is not None, "nbgrader did not grade the solution"
-    assert result["grades"] == {grade_id: [p, p] for grade_id, p in points(path).items()}
-    assert result["score"] == result["max_score"] == sum(points(path).values()) > 0
+@pytest.fixture(scope="session")
+def solved(tmp_path_factory):
+    return once_per_session(tmp_path_factory, "solved", student="solved")
 
 
-@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
-def test_autograde_gives_the_unsolved_lesson_zero(roundtrip, path):
-    result = roundtrip["scores"].get(f"unsolved/{path.stem}")
-    assert result is not None, "nbgrader did not grade the unsolved lesson"
-    expected = points(ROOT / "solutions" / path.name)
-    assert result["grades"] == {grade_id: [0.0, p] for grade_id, p in expected.items()}
-    assert result["score"] == 0 and result["max_score"] == sum(expected.values()) > 0
+@pytest.fixture(scope="session")
+def unsolved(tmp_path_factory):
+    return once_per_session(tmp_path_factory, "unsolved", student="unsolved")
+
+
+# Classes, so that pytest-xdist's --dist loadscope can run the two autogrades on different workers.
+
+class TestGenerateAssignment:
+    @pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.stem)
+    def test_releases_exactly_lessons(self, released, path):
+        assert path.stem in released, f"nbgrader released no {path.name}"
+        lesson = ROOT / "lessons" / path.name
+        assert lesson.exists(), "run `make lessons`"
+        assert released[path.stem] == cells(lesson), "lessons/ differs from what nbgrader generate_assignment releases"
+
+
+class TestAutogradeSolutions:
+    @pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.stem)
+    def test_full_marks(self, solved, path):
+        result = solved.get(path.stem)
+        assert result is not None, "nbgrader did not grade the solution"
+        assert result["grades"] == {grade_id: [p, p] for grade_id, p in points(path).items()}
+        assert result["score"] == result["max_score"] == sum(points(path).values()) > 0
+
+
+class TestAutogradeUnsolvedLessons:
+    @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+    def test_zero(self, unsolved, path):
+        result = unsolved.get(path.stem)
+        assert result is not None, "nbgrader did not grade the unsolved lesson"
+        expected = points(ROOT / "solutions" / path.name)
+        assert result["grades"] == {grade_id: [0.0, p] for grade_id, p in expected.items()}
+        assert result["score"] == 0 and result["max_score"] == sum(expected.values()) > 0
