@@ -84,6 +84,9 @@ def main(argv=None):
     except RuntimeError as exc:  # the kernel could not be started
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:  # Ctrl-C: the kernels were shut down on the way out
+        print("interrupted", file=sys.stderr)
+        return 130
     return 0
 
 
