@@ -21,7 +21,8 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 
-from ._validate import as_float_array, check_params
+from ._validate import as_float_array, check_params, check_y
+from .losses import binary_cross_entropy
 from .plotting import PALETTE
 
 #: Colour and line style of each flow (Okabe–Ito colours; the line styles differ too).
@@ -137,13 +138,9 @@ def _check_steps(steps, params, L, m):
 
 def _loss_values(y, A_L, example):
     """(label, loss L of the example, cost J) for labels y."""
-    y = as_float_array(y, "y")
-    y = y.reshape(1, -1) if y.ndim == 1 else y
-    if y.shape != A_L.shape:
-        raise ValueError(f"y must have shape (1, m) = {A_L.shape} to match the cache, got {y.shape}")
-    p = np.clip(A_L, 1e-12, 1 - 1e-12)
-    losses = -(y * np.log(p) + (1 - y) * np.log1p(-p))
-    return y[0, example], losses[0, example], float(losses.mean())
+    y = check_y(y, A_L.shape[1])
+    one = slice(example, example + 1)
+    return y[0, example], binary_cross_entropy(A_L[:, one], y[:, one]), binary_cross_entropy(A_L, y)
 
 
 def draw_computation_graph(params, cache, *, y=None, steps=None, example=0, ax=None, title=None):
