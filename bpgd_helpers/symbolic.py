@@ -287,7 +287,8 @@ class NetworkDerivation:
             return (f"dZ{l} = dA{l} ⊙ relu'(Z{l})",
                     s[f"dA{l}"].multiply_elementwise(s[f"Z{l}"].applyfunc(relu_prime)))
         if kind == "dW":
-            return f"dW{l} = dZ{l} · A{l - 1}ᵀ", s[f"dZ{l}"] * s[f"A{l - 1}"].T
+            prev = "X" if l == 1 else f"A{l - 1}"
+            return f"dW{l} = dZ{l} · {prev}ᵀ", s[f"dZ{l}"] * s[f"A{l - 1}"].T
         if kind == "db":
             return f"db{l} = dZ{l} summed over its m columns", s[f"dZ{l}"] * sp.ones(m, 1)
         return f"dA{l} = W{l + 1}ᵀ · dZ{l + 1}", s[f"W{l + 1}"].T * s[f"dZ{l + 1}"]
