@@ -76,7 +76,7 @@ _FA_ICONS = [  # symbols from fonts every system has (no media-control emoji, wh
     ("fa fa-step-backward", "&lsaquo;"), ("fa fa-step-forward", "&rsaquo;"),  # ‹ ›
     ("fa fa-pause", "&#10074;&#10074;"), ("fa fa-play", "&#9654;"),  # ❚❚ ▶
 ]
-_CAPTION = re.compile(r"^\s*[*_]Figure:?\s*(.+?)[*_]?\s*$", re.S)
+_CAPTION = re.compile(r"^\s*[*_](?:Figure|Animation):?\s*(.+?)[*_]?\s*$", re.S)
 _HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS[ \t]*\n?", re.S | re.M)
 _MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.M)
 
@@ -96,7 +96,7 @@ def is_animation(output):
 
 
 def _caption_after(cells, i):
-    """The text of a `*Figure: ...*` caption cell right after cell i, or ''."""
+    """The text of a `*Figure: ...*` (or `*Animation: ...*`) caption cell right after cell i, or ''."""
     if i + 1 < len(cells) and cells[i + 1].cell_type == "markdown":
         m = _CAPTION.match(cells[i + 1].source)
         if m:

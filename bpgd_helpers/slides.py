@@ -32,7 +32,7 @@ ANSWER_LINES = 8
 CHECK_LINES = 4
 
 _FIGURE_CALL = re.compile(r"\b(show|to_jshtml|GDExplorer|plt\.show|display)\s*\(|fig\.canvas|widgets\.(VBox|HBox)\(")
-_CAPTION = re.compile(r"^\s*[*_]Figure\b")
+_CAPTION = re.compile(r"^\s*[*_](Figure|Animation)\b")
 _SETUP_CALLS = {"use_course_style", "seed", "default_rng", "manual_seed", "filterwarnings", "set_printoptions"}
 
 

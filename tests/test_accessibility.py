@@ -183,7 +183,7 @@ def test_every_figure_is_described(path):
                 continue
             if "application/vnd.jupyter.widget-view+json" in data:
                 following = nb["cells"][i + 1] if i + 1 < len(nb["cells"]) else {"cell_type": "code", "source": ""}
-                if following["cell_type"] != "markdown" or not re.match(r"\s*[*_]Figure", "".join(following["source"])):
+                if following["cell_type"] != "markdown" or not re.match(r"\s*[*_](Figure|Animation)", "".join(following["source"])):
                     problems.append(f"cell {i}: interactive figure without a '*Figure: ...*' caption cell after it")
             elif not output.get("metadata", {}).get("image/png", {}).get("alt", "").strip():
                 problems.append(f"cell {i}: a figure shown without show(fig, alt=...)")

@@ -70,7 +70,7 @@ def built(tmp_path_factory):
                           metadata={"image/png": {"alt": ALT}})]),
         v4.new_code_cell("HTML(anim.to_jshtml())", execution_count=2, outputs=[
             v4.new_output("display_data", data={"text/html": _animation_html(), "text/plain": "<HTML>"})]),
-        v4.new_markdown_cell("*Figure: " + ANIM_ALT + "*"),
+        v4.new_markdown_cell("*Animation: " + ANIM_ALT + "*"),
         v4.new_code_cell("widgets.VBox([...])", execution_count=3, outputs=[
             v4.new_output("execute_result", execution_count=3, data={
                 site.WIDGET_MIME: {"model_id": "abc", "version_major": 2, "version_minor": 0},
