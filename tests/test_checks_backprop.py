@@ -244,3 +244,27 @@ def test_numerical_partial_right_and_unwritten(capsys):
         raise NotImplementedError()
 
     assert "not written yet" in run(check_numerical_partial, unwritten)[0]
+
+
+# --- the catalogue of typical mistakes the lesson demonstrates ---------------------------
+
+from bpgd_helpers.checks.backprop import MISTAKES, buggy_backward  # noqa: E402
+
+
+@pytest.mark.parametrize("mistake, phrase", [
+    ("missing 1/m", "dZ3 is missing the 1/m"),
+    ("wrong sign", "dZ3 has the wrong sign everywhere"),
+    ("sigmoid' for relu'", "dZ2 uses sigmoid' where relu' belongs"),
+    ("relu for relu'", "dZ2 multiplies by relu(Z2)"),
+    ("W instead of W.T", "dA1 uses W2 where its transpose belongs"),
+    ("bias not summed", "db3 has shape (1, 5), one column per example"),
+])
+def test_buggy_backward_makes_the_mistake_the_check_names(mistake, phrase):
+    assert set(MISTAKES) >= {mistake}
+    message, _ = run(check_backward, buggy_backward(mistake))
+    assert message is not None and phrase in message, message
+
+
+def test_buggy_backward_rejects_an_unknown_mistake():
+    with pytest.raises(ValueError, match="mistake must be one of"):
+        buggy_backward("typo")

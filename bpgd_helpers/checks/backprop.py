@@ -320,3 +320,51 @@ def check_numerical_partial(numerical_partial):
                 hint="(J(p + eps) - J(p - eps)) / (2 * eps), where only params[key][index] moves.")
     passed("numerical_partial is right: a central difference in one entry, and params are left as they were.")
 
+
+
+# --- typical wrong backwards, for demonstrations and tests ------------------------------
+
+#: The mistakes buggy_backward can make, each with the step it breaks.
+MISTAKES = {
+    "missing 1/m": "dZ3 = A3 - Y, without dividing by m",
+    "wrong sign": "dZ3 = (Y - A3) / m",
+    "sigmoid' for relu'": "dZ_l = dA_l * sigmoid'(Z_l) in the hidden layers",
+    "relu for relu'": "dZ_l = dA_l * relu(Z_l) in the hidden layers",
+    "W instead of W.T": "dA_l = W_{l+1} @ dZ_{l+1} where W_{l+1} is square",
+    "bias not summed": "db_l = dZ_l, shape (n_l, m)",
+}
+
+
+def buggy_backward(mistake):
+    """A backward(y, cache, params) that makes one typical mistake (a key of MISTAKES).
+
+    It returns every quantity, like the lesson's exercise, so it works with
+    check_backward, diagnose_backward and bp.gradient_check (backward_fn=...).
+    """
+    if mistake not in MISTAKES:
+        raise ValueError(f"mistake must be one of {list(MISTAKES)}, got {mistake!r}")
+    from ..activations import relu, sigmoid_grad
+
+    def backward(y, cache, params):
+        L = len(params) // 2
+        m = cache["A0"].shape[1]
+        y = np.asarray(y, dtype=np.float64).reshape(1, m)
+        A_L = cache[f"A{L}"]
+        dZ = {"missing 1/m": A_L - y, "wrong sign": (y - A_L) / m}.get(mistake, (A_L - y) / m)
+        steps = {}
+        for l in range(L, 0, -1):
+            if l < L:
+                Z = cache[f"Z{l}"]
+                local = {"sigmoid' for relu'": sigmoid_grad, "relu for relu'": relu}.get(mistake, relu_grad)(Z)
+                dZ = steps[f"dA{l}"] * local
+            W = params[f"W{l}"]
+            steps[f"dZ{l}"] = dZ
+            steps[f"dW{l}"] = dZ @ cache[f"A{l - 1}"].T
+            steps[f"db{l}"] = dZ if mistake == "bias not summed" else dZ.sum(axis=1, keepdims=True)
+            if l > 1:
+                square = W.shape[0] == W.shape[1]
+                steps[f"dA{l - 1}"] = (W if mistake == "W instead of W.T" and square else W.T) @ dZ
+        return steps
+
+    backward.__name__ = f"backward_with_{mistake.replace(' ', '_')}"
+    return backward
