@@ -81,11 +81,14 @@ def check_params(params, values=True):
                 f"W{l} has shape {W.shape}, so it expects {W.shape[1]} inputs, "
                 f"but layer {l - 1} has {out[f'W{l - 1}'].shape[0]} units (W{l - 1} is {out[f'W{l - 1}'].shape})"
             )
-        if values:
-            finite(W, f"W{l}"), finite(b, f"b{l}")
         out[f"W{l}"], out[f"b{l}"] = W, b
     if out[f"W{L}"].shape[0] != 1:
         raise ValueError(f"the output layer must have 1 unit (binary label), but W{L} has shape {out[f'W{L}'].shape}")
+    # One test of all the entries at once costs half as much as one per array; look for the
+    # culprit only when it fails, to name it.
+    if values and not np.logical_and.reduce(np.isfinite(np.concatenate([v.ravel() for v in out.values()]))):
+        for name, value in out.items():
+            finite(value, name)
     return L, out
 
 

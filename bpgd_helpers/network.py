@@ -8,6 +8,8 @@ Each gradient dQ means dJ/dQ and has the shape of Q.
 Every layer's backward step sits next to its forward step.
 """
 
+import functools
+
 import numpy as np
 
 from ._validate import as_float_array, check_params, check_positive_int, check_X, check_y
@@ -52,11 +54,14 @@ def linear_forward(A_prev, W, b):
     return Z
 
 
-def linear_backward(dZ, A_prev, W):
-    """Given dZ = dJ/dZ, return (dA_prev, dW, db) for Z = W @ A_prev + b."""
+def linear_backward(dZ, A_prev, W, need_dA_prev=True):
+    """Given dZ = dJ/dZ, return (dA_prev, dW, db) for Z = W @ A_prev + b.
+
+    dA_prev is None when not needed: the first layer's input is the data, which is not learned.
+    """
     dW = dZ @ A_prev.T  # (n_l, n_{l-1}): sums over the m examples
     db = dZ.sum(axis=1, keepdims=True)  # (n_l, 1)
-    dA_prev = W.T @ dZ  # (n_{l-1}, m)
+    dA_prev = W.T @ dZ if need_dA_prev else None  # (n_{l-1}, m)
     return dA_prev, dW, db
 
 
@@ -119,7 +124,7 @@ def backward(y, cache, params):
     """
     L, params, y = _check_backward_args(y, cache, params)
     steps = _chain_rule(y, cache, params, L)
-    return {f"d{p}{l}": steps[f"d{p}{l}"] for l in range(1, L + 1) for p in ("W", "b")}
+    return {k: steps[k] for k in _grad_keys(L)}
 
 
 def _chain_rule(y, cache, params, L):
@@ -128,8 +133,9 @@ def _chain_rule(y, cache, params, L):
     dZ = (cache[f"A{L}"] - y) / y.shape[1]  # (1, m): dJ/dZ_L for sigmoid + BCE, derived in lesson 03
     for l in range(L, 0, -1):
         if l < L:
-            dZ = steps[f"dA{l}"] * relu_grad(cache[f"Z{l}"])  # (n_l, m)
-        dA_prev, dW, db = linear_backward(dZ, cache[f"A{l - 1}"], params[f"W{l}"])
+            dZ = relu_grad(cache[f"Z{l}"])  # (n_l, m)
+            dZ *= steps[f"dA{l}"]  # dZ_l = dA_l * relu'(Z_l), in place: one (n_l, m) array fewer
+        dA_prev, dW, db = linear_backward(dZ, cache[f"A{l - 1}"], params[f"W{l}"], need_dA_prev=l > 1)
         steps[f"dZ{l}"], steps[f"dW{l}"], steps[f"db{l}"] = dZ, dW, db
         if l > 1:
             steps[f"dA{l - 1}"] = dA_prev
@@ -159,9 +165,21 @@ def _check_backward_args(y, cache, params):
 def _check_cache(cache, L):
     if not isinstance(cache, dict):
         raise TypeError(f"cache must be the dict returned by forward, got {type(cache).__name__}")
-    expected = ["A0"] + [f"{q}{l}" for l in range(1, L + 1) for q in ("Z", "A")]
+    expected = _cache_keys(L)
     missing = [k for k in expected if k not in cache]
     if missing:
-        raise ValueError(f"cache is missing {missing}: pass the cache that forward returned for these params (expected keys {expected})")
+        raise ValueError(f"cache is missing {missing}: pass the cache that forward returned for these params (expected keys {list(expected)})")
     for k in expected:
-        as_float_array(cache[k], f"cache[{k!r}]")
+        if type(cache[k]) is not np.ndarray:
+            as_float_array(cache[k], f"cache[{k!r}]")  # a TypeError that names the entry
+
+
+# The key names for L layers, made once: backward runs in every training step.
+@functools.lru_cache(maxsize=None)
+def _cache_keys(L):
+    return ("A0", *(f"{q}{l}" for l in range(1, L + 1) for q in ("Z", "A")))
+
+
+@functools.lru_cache(maxsize=None)
+def _grad_keys(L):
+    return tuple(f"d{p}{l}" for l in range(1, L + 1) for p in ("W", "b"))
