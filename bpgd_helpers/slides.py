@@ -8,9 +8,10 @@ The rule, applied to every cell in order (reveal.js's "slide" goes right, "subsl
   boundary, so a cell whose heading comes after a paragraph starts the slide at the paragraph);
 * one with a `### ` heading (an exercise, a sub-topic) starts a subslide;
 * the setup cell (the first code cell, if it holds only imports, `%` magics,
-  `use_course_style()` and seeds) is skipped: a slide of import lines tells an audience nothing;
+  `use_course_style()` and seeds) is skipped, with a `## Setup` heading right above it: a
+  slide of import lines tells an audience nothing;
 * an exercise's answer cell and its check cell stay on the exercise's slide, and a
-  figure's caption (a markdown cell opening with `*Figure`) stays with its figure;
+  figure's caption (a markdown cell opening with `*Figure` or `*Animation`) stays with it;
 * any other cell that would overflow the slide (about 26 lines, a figure counting as 14)
   starts a subslide, so long sections read as a column of slides.
 
@@ -122,6 +123,11 @@ def slide_types(nb):
             kind = CONTINUE
         used = size if kind in (SLIDE, SUBSLIDE) else used + size
         types.append(kind)
+    for i in range(1, len(types)):  # a "## Setup" heading over a skipped setup cell goes too
+        above = nb.cells[i - 1]
+        if types[i] == SKIP and above.cell_type == "markdown" and \
+                re.match(r"#+\s*setup\b", _first_line(above), flags=re.I):
+            types[i - 1] = SKIP
     if types and types[0] != SKIP:
         types[0] = SLIDE  # a deck opens with a slide, whatever its first cell is
     return types

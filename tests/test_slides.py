@@ -59,6 +59,9 @@ def test_pure_setup_cell_is_skipped_but_a_cell_with_output_worth_showing_is_not(
     nb = _nb(v4.new_markdown_cell("# 01 · x"), setup, check)
     assert slides.slide_types(nb) == ["slide", "skip", "-"]
     assert slides.is_setup_cell(setup) and not slides.is_setup_cell(check)
+    with_heading = _nb(v4.new_markdown_cell("# 01 · x"), v4.new_markdown_cell("## Setup\n\nImports."), setup,
+                       v4.new_markdown_cell("## 1. Start"))
+    assert slides.slide_types(with_heading) == ["slide", "skip", "skip", "slide"]
     assert not slides.is_setup_cell(v4.new_code_cell("def f(:"))  # a syntax error is not setup
 
 
