@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 from tests.browser.jupyter_server import ENABLE_HINT, LabServer, chromium_available, copy_notebooks, launch_chromium
-from tests.browser.lab_page import LabNotebook
+from tests.browser.lab_page import LabNotebook, LabSession
 from tests.browser.widgets_page import (
     cell_selector,
     explorer_available,
@@ -48,9 +48,9 @@ def _skipped(name, why):
             "note": f"not measured: {why}"}
 
 
-def _measure(browser, server, relpath, handle, canvas):
+def _measure(session, relpath, handle, canvas):
     """Open and run a notebook, then time PRESSES key presses on a slider handle."""
-    with LabNotebook(browser, server, relpath) as lab:
+    with LabNotebook(session, relpath) as lab:
         lab.open()
         lab.run_all()
         lab.wait_for_figures()
@@ -63,7 +63,7 @@ def run():
     explorer_name = "browser: lr key press → figure (GD explorer)"
     lesson_name = "browser: slider key press → figure (lesson 00)"
     if not chromium_available():
-        why = f"no Chromium at /usr/bin/chromium; {ENABLE_HINT}"
+        why = f"no Chromium at /usr/bin/chromium; {ENABLE_HINT.replace('them', 'it')}"
         return [_skipped(explorer_name, why), _skipped(lesson_name, why)]
     from playwright.sync_api import sync_playwright
 
@@ -73,16 +73,18 @@ def run():
         root = copy_notebooks(Path(tmp) / "repo", folders=("lessons",))
         with LabServer(root, Path(tmp) / "state") as server, sync_playwright() as playwright:
             browser = launch_chromium(playwright)
+            session = LabSession(browser, server)
             try:
                 if explorer_available():
                     relpath = write_explorer_notebook(root)
-                    latencies = _measure(browser, server, relpath, ".bpgd-control-lr .noUi-handle", canvas)
+                    latencies = _measure(session, relpath, ".bpgd-control-lr .noUi-handle", canvas)
                     rows.append(_row(explorer_name, latencies, "GDExplorer(surface='bowl'), ArrowRight/ArrowLeft"))
                 else:
                     rows.append(_skipped(explorer_name, "bpgd_helpers/explorer.py does not exist yet"))
-                latencies = _measure(browser, server, "lessons/00_welcome.ipynb", ".widget-slider .noUi-handle", canvas)
+                latencies = _measure(session, "lessons/00_welcome.ipynb", ".widget-slider .noUi-handle", canvas)
                 rows.append(_row(lesson_name, latencies, "FloatSlider w, ArrowRight/ArrowLeft"))
             finally:
+                session.close()
                 browser.close()
     return rows
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from .jupyter_server import ENABLE_HINT, REPO, LabServer, chromium_available, copy_notebooks, launch_chromium
+from .lab_page import LabSession
 
 SCREENSHOTS = REPO / "screenshots"  # git-ignored; one PNG per notebook, for people to look at
 
@@ -24,7 +25,7 @@ def lab_root(tmp_path_factory):
 @pytest.fixture(scope="session")
 def lab_server(lab_root, tmp_path_factory):
     if not chromium_available():
-        pytest.skip(f"browser tests need Chromium at /usr/bin/chromium; {ENABLE_HINT}")
+        pytest.skip(f"browser tests skipped: no Chromium at /usr/bin/chromium; {ENABLE_HINT}")
     server = LabServer(lab_root, tmp_path_factory.mktemp("lab-state"))
     server.start()
     yield server
@@ -39,6 +40,14 @@ def browser(lab_server):
     yield chromium
     chromium.close()
     playwright.stop()
+
+
+@pytest.fixture(scope="session")
+def jupyterlab(browser, lab_server):
+    """This worker's JupyterLab page; each test opens its notebook in it with LabNotebook."""
+    session = LabSession(browser, lab_server)
+    yield session
+    session.close()
 
 
 @pytest.fixture(scope="session")

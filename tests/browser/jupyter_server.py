@@ -23,7 +23,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
-ENABLE_HINT = "install Chromium to run them: apt-get install chromium (Playwright uses /usr/bin/chromium)"
+ENABLE_HINT = "enable them with `apt-get install chromium` (Playwright drives /usr/bin/chromium; it cannot download a browser here)"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -155,6 +155,8 @@ class LabServer:
                 f"--LabApp.user_settings_dir={dirs['settings']}",
                 f"--LabApp.workspaces_dir={dirs['workspaces']}",
                 "--LabApp.news_url=None",
+                # window.jupyterapp, which the tests use to open and close notebooks in one page
+                "--LabApp.expose_app_in_browser=True",
             ]
             if hasattr(os, "geteuid") and os.geteuid() == 0:
                 cmd.append("--allow-root")  # CI containers run as root

@@ -25,7 +25,14 @@ import nbformat
 
 # Console messages that are not errors of the course and are filtered, with the
 # reason. Keep this list short; everything else of type "error" fails a test.
-HARMLESS_CONSOLE_ERRORS: list[tuple[re.Pattern, str]] = []
+HARMLESS_CONSOLE_ERRORS: list[tuple[re.Pattern, str]] = [
+    (
+        re.compile(r"^Failed to load resource: net::ERR_[A-Z_]+ "
+                   r"\(https://maxcdn\.bootstrapcdn\.com/font-awesome/4\.4\.0/css/font-awesome\.min\.css"),
+        "Matplotlib's to_jshtml animation player links Font Awesome 4.4 from a CDN, which an offline "
+        "machine cannot reach; JupyterLab ships Font Awesome itself, so the player's buttons keep their icons",
+    ),
+]
 
 # Recorded in the page itself, so nothing is missed between two polls: every
 # JupyterLab dialog that is ever attached to the DOM, with its text.
@@ -93,36 +100,84 @@ class PageLog:
     def on_console(self, message):
         if message.type != "error":
             return
-        text = message.text
+        location = message.location or {}
+        text = f"{message.text[:500]} ({location.get('url', '')}:{location.get('lineNumber', '')})"
         for pattern, reason in HARMLESS_CONSOLE_ERRORS:
             if pattern.search(text):
                 self.filtered.append(f"{text[:200]}  [filtered: {reason}]")
                 return
-        location = message.location or {}
-        self.console_errors.append(f"{text[:500]} ({location.get('url', '')}:{location.get('lineNumber', '')})")
+        self.console_errors.append(text)
 
     def on_page_error(self, error):
         self.console_errors.append(f"uncaught exception: {error}")
 
 
-class LabNotebook:
-    """One notebook open in its own browser context (own cookies, own console)."""
+VIEWPORT = {"width": 1280, "height": 900}
 
-    def __init__(self, browser, server, relpath: str, viewport=(1280, 900)):
+
+class LabSession:
+    """One JupyterLab page, kept open for a whole test session (one per pytest worker).
+
+    Loading JupyterLab costs seconds of JavaScript start-up, so notebooks open and
+    close inside the running page, the way a learner opens them from the file browser
+    (the ``docmanager:open`` command). The server runs with
+    ``LabApp.expose_app_in_browser``, which sets ``window.jupyterapp``; the tests use
+    it only to open and close documents. After a failed test the page is thrown away
+    and the next notebook gets a freshly loaded JupyterLab.
+    """
+
+    def __init__(self, browser, server):
         self.server = server
-        self.relpath = relpath
-        self.viewport = {"width": viewport[0], "height": viewport[1]}
-        self.context = browser.new_context(viewport=self.viewport)
+        self.context = browser.new_context(viewport=VIEWPORT)
         self.context.add_init_script(_INIT_SCRIPT)
-        self.page = self.context.new_page()
+        self.page = None
         self.log = PageLog()
-        self.page.on("console", self.log.on_console)
-        self.page.on("pageerror", self.log.on_page_error)
+
+    def ready_page(self, timeout: float = 90.0):
+        if self.page is None or self.page.is_closed():
+            page = self.context.new_page()
+            page.on("console", lambda message: self.log.on_console(message))
+            page.on("pageerror", lambda error: self.log.on_page_error(error))
+            page.goto(f"{self.server.url}/lab?reset&token={self.server.token}", timeout=timeout * 1000)
+            page.wait_for_function("() => !!window.jupyterapp", timeout=timeout * 1000)
+            page.evaluate("async () => { await window.jupyterapp.restored; }")
+            page.evaluate("() => window.jupyterapp.commands.execute('application:close-all')")
+            self.page = page
+        return self.page
+
+    def discard_page(self):
+        if self.page is not None and not self.page.is_closed():
+            self.page.close()
+        self.page = None
+
+    def close(self):
+        self.discard_page()
+        self.context.close()
+
+
+class LabNotebook:
+    """One notebook, opened in the session's JupyterLab page; a context manager that closes it."""
+
+    def __init__(self, session: LabSession, relpath: str):
+        self.session = session
+        self.server = session.server
+        self.relpath = relpath
+        self.viewport = dict(VIEWPORT)
+        self.page = None
+        self.log = PageLog()
+        self._original = None
 
     # -- opening and closing ----------------------------------------------------------
     def open(self, timeout: float = 90.0) -> "LabNotebook":
-        """Open the notebook and wait until its kernel is connected and idle."""
-        self.page.goto(self.server.notebook_url(self.relpath), timeout=timeout * 1000)
+        """Open the notebook (as the file browser does) and wait until its kernel is connected and idle."""
+        self.page = self.session.ready_page()
+        if self.page.locator(".jp-NotebookPanel").count():
+            raise RuntimeError(f"cannot open {self.relpath}: another notebook is still open (one at a time)")
+        self.session.log = self.log  # console messages from now on belong to this notebook
+        self.page.evaluate("() => { window.__bpgdDialogs = []; }")
+        self._original = (Path(self.server.root_dir) / self.relpath).read_bytes()
+        # Not awaited: the command's promise settles seconds after the notebook is usable.
+        self.page.evaluate("(path) => { window.jupyterapp.commands.execute('docmanager:open', {path}); }", self.relpath)
         self.page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=timeout * 1000)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -134,11 +189,29 @@ class LabNotebook:
             time.sleep(0.2)
         raise TimeoutError(f"the kernel of {self.relpath} was not idle within {timeout:.0f} s: {self.kernel_model()}")
 
-    def close(self):
-        """Close the page and shut down this notebook's kernel."""
+    def close(self, failed: bool = False):
+        """Close the notebook's tab without saving and shut down its kernel.
+
+        After a failure (or if closing leaves anything behind) the whole page is
+        discarded, so the next notebook starts from a clean JupyterLab. The file is
+        put back as it was before ``open`` (``save`` overwrites it), so no test sees
+        the outputs another test saved.
+        """
         try:
-            self.context.close()
+            if self.page is not None and not failed:
+                self.page.evaluate(
+                    """() => { for (const w of [...window.jupyterapp.shell.widgets('main')]) {
+                                 if (w.context?.model) w.context.model.dirty = false;  // no "save changes?" dialog
+                                 w.close(); } }"""
+                )
+                self.page.wait_for_function("() => !document.querySelector('.jp-NotebookPanel, .jp-Dialog')", timeout=10_000)
+        except Exception:
+            failed = True
         finally:
+            if failed:
+                self.session.discard_page()
+            if self._original is not None:
+                (Path(self.server.root_dir) / self.relpath).write_bytes(self._original)
             for session in self.server.api("GET", "/api/sessions"):
                 if session["path"] == self.relpath:
                     self.server.api("DELETE", f"/api/sessions/{session['id']}")
@@ -146,8 +219,8 @@ class LabNotebook:
     def __enter__(self):
         return self
 
-    def __exit__(self, *exc):
-        self.close()
+    def __exit__(self, exc_type, *exc):
+        self.close(failed=exc_type is not None)
 
     # -- state ---------------------------------------------------------------------------
     def kernel_model(self):
