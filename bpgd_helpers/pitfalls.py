@@ -8,7 +8,8 @@ four that it has:
 * exploding gradients: with weights that are too large, every layer
   multiplies it by more than 1;
 * dead ReLUs: a unit whose input is negative for every example has gradient
-  exactly 0, so gradient descent can never revive it;
+  exactly 0, so gradient descent cannot revive it (in layer 1 never; in a later
+  layer only if the layers before it change its input);
 * memory: backprop needs every Z_l and A_l of the forward pass (the cache),
   which grows with depth and with batch size.
 """
@@ -104,20 +105,31 @@ def layer_gradient_norms(X, y, params, hidden="relu"):
     return np.array([np.linalg.norm(grads[f"dW{l}"]) for l in range(1, len(grads) // 2 + 1)])
 
 
-def dead_relu_fraction(X, params):
-    """The fraction of hidden ReLU units that output 0 for every example of X.
+def dead_relu_units(X, params):
+    """For each hidden layer l = 1 ... L-1, a boolean array: which units output 0 for every example of X.
 
     Such a unit passes no gradient (relu'(z) = 0 wherever z < 0), so its
-    incoming weights and bias get gradient exactly 0 and never change again.
+    incoming weights and bias get gradient exactly 0 and do not change. In
+    layer 1, whose input X is fixed, it therefore stays dead; in a later layer
+    it can come back when the layers before it change its input.
+
+    Example:
+        >>> X, _ = make_dataset(16)
+        >>> [d.shape for d in dead_relu_units(X, init_params([3, 4, 5, 1]))]
+        [(4,), (5,)]
     """
     L, params = check_params(params)
     if L < 2:
         raise ValueError("params have no hidden layer, so there are no ReLU units to count; "
                          f"expected at least W1, b1, W2, b2, got {sorted(params)}")
     _, cache = forward(X, params)
-    dead = sum(int(np.sum(np.all(cache[f"A{l}"] == 0, axis=1))) for l in range(1, L))
-    units = sum(params[f"W{l}"].shape[0] for l in range(1, L))
-    return dead / units
+    return [np.all(cache[f"A{l}"] == 0, axis=1) for l in range(1, L)]
+
+
+def dead_relu_fraction(X, params):
+    """The fraction of all hidden ReLU units that output 0 for every example of X (see ``dead_relu_units``)."""
+    dead = dead_relu_units(X, params)
+    return sum(int(d.sum()) for d in dead) / sum(d.size for d in dead)
 
 
 def cache_nbytes(cache):

@@ -85,6 +85,7 @@ def test_relu_check(capsys):
         (lambda z: np.maximum(z, 0).tolist(), "should be a NumPy array"),
         (lambda z: np.maximum(z, 0).T, "transposed"),
         (lambda z: np.maximum(z, 0.1), "relu(z) is wrong"),
+        (lambda z: np.max(z, 0), "np.max reduces the array"),
         (not_written, "not written yet"),
     ]
     assert_verdicts(check_relu, lambda z: np.maximum(z, 0), wrong, relu_oracle)
@@ -198,6 +199,28 @@ def test_forward_pass_check(capsys):
     ]
     assert_verdicts(check_forward_pass, make_forward(), wrong, forward_oracle)
     assert "✔ forward_pass is right" in capsys.readouterr().out
+
+
+def test_forward_pass_check_names_the_cache_names_and_an_unfinished_relu():
+    def y_hat_named(X, params):
+        W1, b1, W2, b2, W3, b3 = (params[k] for k in ("W1", "b1", "W2", "b2", "W3", "b3"))
+        Z1 = W1 @ X + b1
+        A1 = np.maximum(Z1, 0)
+        Z2 = W2 @ A1 + b2
+        A2 = np.maximum(Z2, 0)
+        Z3 = W3 @ A2 + b3
+        y_hat = stable_sigmoid(Z3)  # the stub's cache line needs A3
+        cache = {"A0": X, "Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2, "Z3": Z3, "A3": A3}  # noqa: F821
+        return y_hat, cache
+
+    def unfinished_relu(X, params):
+        Z1 = params["W1"] @ X + params["b1"]
+        return not_written(Z1)
+
+    message, _ = run(check_forward_pass, y_hat_named)
+    assert "NameError" in message and "define Z1, A1, Z2, A2, Z3 and A3" in message, message
+    message, _ = run(check_forward_pass, unfinished_relu)
+    assert "calls a relu or sigmoid that is not" in message and "bp.relu" in message, message
 
 
 def test_forward_pass_check_does_not_depend_on_the_learner_mutating_params():

@@ -28,7 +28,8 @@ def test_backprop_step_check(capsys):
         (lambda w, x, y: (w * x - y, 2 * (w * x - y) * x), "the loss is its square"),
         (lambda w, x, y: right_backprop(w, x, y)[::-1], "swapped"),
         (lambda w, x, y: right_backprop(w, x, y)[1], "should return a pair (L, dL_dw)"),
-        (lambda w, x, y: ((w * x - y) ** 2, 2 * (w * x - y) * x + 0.5), "dL_dw in backprop_step"),
+        (lambda w, x, y: ((w * x - y) ** 2, 2 * (w * x - y) * x + 0.5), "is wrong: it is too large"),
+        (lambda w, x, y: ((w * x - y) ** 2, 2 * (w * x - y) * x - 0.5), "is wrong: it is too small"),
         (lambda w, x, y: (abs(w * x - y), 2 * (w * x - y) * x), "L in backprop_step"),
         (not_written, "not written yet"),
     ]
@@ -47,6 +48,7 @@ def test_gd_step_check(capsys):
         (lambda w, g, lr: -lr * g, "returns only the step"),
         (lambda w, g, lr: w - lr * w, "uses w where the gradient belongs"),
         (lambda w, g, lr: w - lr * g * 0.5, "gd_step(w, dL_dw, lr="),
+        (lambda w, g, lr: w - lr / g, "for numbers is wrong: it is too"),
         (lambda w, g, lr: [w - lr * g], "a single number"),
         (lambda w, g, lr: w - lr * float(np.sum(g)), "for arrays is wrong"),  # breaks on arrays only
     ]
@@ -67,3 +69,11 @@ def test_gd_step_check_does_not_trust_an_in_place_update():
 def test_checks_say_when_the_answer_is_not_a_function(check):
     with pytest.raises(CheckFailed, match="expected a function"):
         check(None)
+
+
+def test_a_wrong_number_is_not_described_by_an_arbitrary_factor():
+    """For one number, "off by a constant factor of 3.2 everywhere (1/m?)" would mislead."""
+    for check, fn in [(check_backprop_step, lambda w, x, y: ((w * x - y) ** 2, 2 * (w * x - y) * x**2)),
+                      (check_gd_step, lambda w, g, lr: w - lr * g**2)]:
+        message, _ = run(check, fn)
+        assert message is not None and "constant factor" not in message and "1/m" not in message, message

@@ -38,7 +38,12 @@ def test_bce_check(capsys):
         (lambda p, y: -np.mean(y * np.log(clipped(p, 1e-3)) + (1 - y) * np.log(1 - clipped(p, 1e-3))),
          "should be (almost) 0"),
         (lambda p, y: min(right_bce(p, y), 5.0), "is too small"),
-        (lambda p, y: right_bce(p, y) + 0.1, "bce(y_hat, y) is wrong"),
+        (lambda p, y: right_bce(p, y) + 0.1,
+         "bce(y_hat, y) is wrong already for one example with y_hat = 0.8 and y = 1"),
+        (lambda p, y: float(-np.mean(y * np.log(clipped(p)) + (1 - y) * np.log(clipped(p)))),
+         "one example with y_hat = 0.8 and y = 0"),
+        (lambda p, y: float(-np.sum(y * np.log(clipped(p)) + (1 - y) * np.log(1 - clipped(p))) / y.size**2),
+         "right for one example at a time but wrong for a batch"),
         (not_written, "not written yet"),
     ]
     assert_verdicts(check_bce, right_bce, wrong, bce_oracle)
@@ -92,7 +97,14 @@ def test_bce_with_logits_check(capsys):
         (lambda z, y: float(np.mean(z - z * y + np.log(1 + np.exp(-z)))), "overflow encountered in exp"),
         (lambda z, y: -right_logits(z, y), "is negative"),
         (lambda z, y: right_logits(z, y) * z.shape[1], "m times too large"),
-        (lambda z, y: right_logits(z, y) + 0.01, "bce_with_logits(z, y) is wrong"),
+        (lambda z, y: right_logits(z, y) + 0.01, "bce_with_logits(z, y) is wrong already for one example"),
+        (lambda z, y: float(np.mean(np.maximum(z, 0) + z * y + np.log1p(np.exp(-np.abs(z))))), "adds z * y"),
+        (lambda z, y: float(np.mean(np.maximum(z, 0) - z * (1 - y) + np.log1p(np.exp(-np.abs(z))))),
+         "uses (1 - y) where y belongs"),
+        (lambda z, y: float(np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-z)))), "wrong for negative z"),
+        (lambda z, y: float(np.mean(-z * y + np.log1p(np.exp(-np.abs(z))))), "missing the max(z, 0) term"),
+        (lambda z, y: float(np.sum(np.logaddexp(0, z) - y * z) / z.size**2),
+         "right for one example at a time but wrong for a batch"),
         (not_written, "not written yet"),
     ]
     assert_verdicts(check_bce_with_logits, right_logits, wrong, logits_oracle)
@@ -103,3 +115,11 @@ def test_bce_with_logits_check(capsys):
 def test_checks_say_when_the_answer_is_not_a_function(check):
     with pytest.raises(CheckFailed, match="expected a function"):
         check("bce")
+
+
+def test_bce_with_logits_check_accepts_every_stable_form():
+    forms = [right_logits, lambda z, y: float(np.mean(np.logaddexp(0, z) - z * y)),
+             lambda z, y: float(np.mean(np.maximum(z, 0) - z * y + np.log(1 + np.exp(-np.abs(z)))))]
+    for form in forms:
+        for _ in range(20):  # fresh random inputs each time: no draw may turn a right form into a "mistake"
+            check_bce_with_logits(form)

@@ -3,8 +3,8 @@ import pytest
 
 import bpgd_helpers as bp
 from bpgd_helpers.gradcheck import numerical_gradient, relative_error
-from bpgd_helpers.pitfalls import (cache_nbytes, dead_relu_fraction, deep_params, gradients, layer_gradient_norms,
-                                   predicted_cache_nbytes)
+from bpgd_helpers.pitfalls import (cache_nbytes, dead_relu_fraction, dead_relu_units, deep_params, gradients,
+                                   layer_gradient_norms, predicted_cache_nbytes)
 
 
 def sigmoid_net_loss(X, y):
@@ -61,6 +61,32 @@ def test_dead_relu_fraction_counts_units_that_are_zero_for_every_example():
     assert dead_relu_fraction(X, params) == 2 / 8
     params["b1"][:] = -1e4  # layer 1 all off: layer 2 sees zeros, and its b2 decides
     assert dead_relu_fraction(X, params) == (4 + 2) / 8
+
+
+def test_dead_relu_units_says_which_units_per_layer():
+    X, _ = bp.make_dataset(30, seed=0)
+    params = bp.init_params([3, 4, 5, 1], seed=0)
+    params["b1"] = np.array([[-1e4], [1e4], [1e4], [-1e4]])  # units 0 and 3 of layer 1 off for every example
+    params["W2"], params["b2"] = np.abs(params["W2"]), np.full((5, 1), 1.0)
+    params["b2"][2] = -1e6  # unit 2 of layer 2 off
+    dead = dead_relu_units(X, params)
+    assert [d.tolist() for d in dead] == [[True, False, False, True], [False, False, True, False, False]]
+    assert dead_relu_fraction(X, params) == 3 / 9
+
+
+def test_a_dead_first_layer_unit_stays_dead_but_a_later_one_can_come_back():
+    """Layer 1 sees the fixed X, so a dead unit there never changes; layer 2 sees A1, which training moves."""
+    X, y = bp.make_dataset(256, seed=0)
+    params = bp.init_params([3, 32, 32, 1], seed=1)
+    was_dead, revived = [np.zeros(32, bool), np.zeros(32, bool)], [0, 0]
+    for _ in range(30):
+        params, _ = bp.train(X, y, params, lr=10.0, num_epochs=1)
+        dead = dead_relu_units(X, params)
+        for l in (0, 1):
+            revived[l] += int(np.sum(was_dead[l] & ~dead[l]))
+            was_dead[l] = dead[l]
+    assert revived[0] == 0
+    assert revived[1] > 0
 
 
 def test_dead_units_get_exactly_zero_gradient():

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..activations import relu as _relu
 from ..activations import sigmoid as _sigmoid
-from ._core import call, compare, fail, passed
+from ._core import CheckFailed, call, compare, fail, passed
 
 #: How to write a sigmoid that cannot overflow, for the messages of the sigmoid and forward-pass checks.
 STABLE_HINT = ("Hint: only ever call exp on a number <= 0: with e = np.exp(-np.abs(z)), sigmoid(z) is 1 / (1 + e) "
@@ -58,6 +58,8 @@ def check_relu(relu):
         (np.minimum(z, 0), "relu(z) keeps the negative entries and zeroes the positive ones: it is the other way round."),
         (np.abs(z), "relu(z) returns |z|: negative entries should become 0, not positive."),
         (z, "relu(z) returns z unchanged: negative entries should become 0."),
+        (np.max(z, axis=0), "relu(z) returns np.max(z, 0), the largest entry of each column: np.max reduces the "
+                            "array along an axis. np.maximum(z, 0) compares every entry with 0 and keeps the shape."),
     ])
     if mistake:
         fail(mistake)
@@ -128,10 +130,20 @@ def _reference(X, params):
 def _run(forward_pass, X, params, label):
     """Call forward_pass and check that it returns (y_hat, cache) with the cache's keys."""
     __tracebackhide__ = True
-    result = call(forward_pass, label, X.copy(), {k: v.copy() for k, v in params.items()},
-                  hint="W_l has shape (n_l, n_{l-1}) and A_{l-1} has shape (n_{l-1}, m), so W_l @ A_{l-1} "
-                       "is (n_l, m). Use @ (the matrix product), not * (element by element).",
-                  warning_hint="The sigmoid of the output layer overflowed: " + OVERFLOW)
+    try:
+        result = call(forward_pass, label, X.copy(), {k: v.copy() for k, v in params.items()},
+                      hint="W_l has shape (n_l, n_{l-1}) and A_{l-1} has shape (n_{l-1}, m), so W_l @ A_{l-1} "
+                           "is (n_l, m). Use @ (the matrix product), not * (element by element).",
+                      warning_hint="The sigmoid of the output layer overflowed: " + OVERFLOW)
+    except CheckFailed as exc:
+        if "not written yet" in str(exc):  # the NotImplementedError may come from the learner's relu or sigmoid
+            fail(f"{label} raised NotImplementedError: either forward_pass is not written yet, or it calls a "
+                 "relu or sigmoid that is not. Hint: until your own are done, use bp.relu and bp.sigmoid.")
+        problem = str(exc).split(" Hint: ")[0]
+        if "raised NameError" in problem or "raised UnboundLocalError" in problem:
+            fail(f"{problem} Hint: define Z1, A1, Z2, A2, Z3 and A3 (A3 is y_hat): the line that builds the "
+                 "cache after your code uses exactly these names.")
+        raise
     if not (isinstance(result, tuple) and len(result) == 2):
         fail(f"forward_pass should return a pair (y_hat, cache), got {type(result).__name__}. "
              "Hint: end with `return A3, cache`.")

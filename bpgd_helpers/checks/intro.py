@@ -8,6 +8,7 @@ gradient descent uses it: w_new = w - lr * dL/dw.
 import numpy as np
 
 from ._core import call, compare, fail, passed
+from ._number import compare_number
 
 
 def _near(a, b):
@@ -32,7 +33,7 @@ def check_backprop_step(backprop_step):
             fail("L and dL_dw are swapped: return L first, then dL_dw.")
         if np.ndim(L) == 0 and _near(L, y_hat - y) and not _near(y_hat - y, (y_hat - y) ** 2):
             fail(f"L in {label} is y_hat - y: the loss is its square, (y_hat - y)**2.")
-        compare(f"L in {label}", L, (y_hat - y) ** 2, scalar=True,
+        compare_number(f"L in {label}", L, (y_hat - y) ** 2,
                 hint="forward pass: y_hat = w * x, then L = (y_hat - y)**2.")
         wrong = {
             2 * (y_hat - y): "dL_dw equals dL/dy_hat = 2 * (y_hat - y): one factor of the chain rule is missing. "
@@ -48,7 +49,7 @@ def check_backprop_step(backprop_step):
             for value, message in wrong.items():
                 if _near(dL_dw, value) and not _near(value, 2 * (y_hat - y) * x):
                     fail(message)
-        compare(f"dL_dw in {label}", dL_dw, 2 * (y_hat - y) * x, scalar=True,
+        compare_number(f"dL_dw in {label}", dL_dw, 2 * (y_hat - y) * x,
                 hint="chain rule: dL/dw = dL/dy_hat * dy_hat/dw.")
     passed("backprop_step is right: a forward pass (y_hat, L), then the chain rule backwards (dL/dy_hat, dL/dw).")
 
@@ -78,6 +79,10 @@ def check_gd_step(gd_step):
                     fail(message)
             except TypeError:
                 break  # not numbers: compare below says what it is
-        compare(f"gd_step(w, dL_dw, lr={lr}) for {what}", got, w - lr * g, scalar=size is None,
-                hint="the update rule is w_new = w - lr * dL_dw.")
+        if size is None:
+            compare_number(f"gd_step(w, dL_dw, lr={lr}) for {what}", got, w - lr * g,
+                           hint="the update rule is w_new = w - lr * dL_dw.")
+        else:
+            compare(f"gd_step(w, dL_dw, lr={lr}) for {what}", got, w - lr * g,
+                    hint="the update rule is w_new = w - lr * dL_dw.")
     passed("gd_step is right: it moves every parameter a step lr * dL_dw against its gradient.")
