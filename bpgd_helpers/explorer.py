@@ -28,6 +28,13 @@ OPTIMIZER_LABELS = {"gd": "gradient descent", "momentum": "momentum (heavy ball)
                     "rmsprop": "RMSProp", "adam": "Adam"}
 #: Values of f - f_min below this are drawn at this height on the log-scale loss axis.
 LOSS_FLOOR = 1e-10
+#: Resolution of the start sliders. Every surface's region and default start lie on this grid, so
+#: the browser's slider never has to round a value (and send the rounded value back).
+START_STEP = 0.05
+
+
+def _snap(value):
+    return float(np.round(value / START_STEP) * START_STEP)
 
 
 def _loss_scale(surface):
@@ -63,7 +70,7 @@ class GDExplorer:
     """
 
     def __init__(self, surface="bowl", optimizer="gd", lr=None, steps=None, start=None, noise=0.0, seed=0,
-                 figsize=(9.5, 4.2), **hyper):
+                 figsize=(8.2, 3.9), **hyper):
         import ipywidgets as widgets
         import matplotlib.pyplot as plt
 
@@ -207,9 +214,12 @@ class GDExplorer:
         s, c = self.surface, self.controls
         for key, lim, value in (("start_x", s.xlim, start[0]), ("start_y", s.ylim, start[1])):
             w = c[key]
-            w.min, w.max = min(lim[0], w.min), max(lim[1], w.max)  # widen first: min never passes max
-            w.min, w.max, w.step = lim[0], lim[1], (lim[1] - lim[0]) / 200
-            w.value = float(np.clip(value, *lim))
+            # One message to the browser (hold_sync): a slider that got the new range and the new
+            # value separately would snap the old value to the new range and send it back.
+            with w.hold_sync():
+                w.min, w.max = min(lim[0], w.min), max(lim[1], w.max)  # widen first: min never passes max
+                w.min, w.max, w.step = lim[0], lim[1], START_STEP
+                w.value = _snap(np.clip(value, *lim))
 
     def _recompute(self):
         c = self.controls
@@ -226,8 +236,9 @@ class GDExplorer:
         with self._batch():
             for key in ("step", "play"):
                 w = self.controls[key]
-                w.max = max(n, 1)
-                w.value = n
+                with w.hold_sync():
+                    w.max = max(n, 1)
+                    w.value = n
         bounded = self._ax_loss.get_yscale() == "log"  # f has a lowest point in the region
         if self.path.diverged:
             note = self.path.message
@@ -313,8 +324,8 @@ class GDExplorer:
         if event.inaxes is not self._over or event.xdata is None or getattr(toolbar, "mode", "") != "":
             return
         with self._batch():
-            self.controls["start_x"].value = float(np.clip(event.xdata, *self.surface.xlim))
-            self.controls["start_y"].value = float(np.clip(event.ydata, *self.surface.ylim))
+            self.controls["start_x"].value = _snap(np.clip(event.xdata, *self.surface.xlim))
+            self.controls["start_y"].value = _snap(np.clip(event.ydata, *self.surface.ylim))
         self._recompute()
         self._redraw()
 

@@ -175,3 +175,13 @@ def test_bad_input_is_named():
         GDExplorer(surface="bowlz")
     with pytest.raises(ValueError, match="optimizer must be one of"):
         GDExplorer(optimizer="sgd")
+
+
+@pytest.mark.parametrize("name", surfaces.names())
+def test_regions_and_starts_lie_on_the_start_sliders_grid(name):
+    # Otherwise the browser's slider rounds the start and sends the rounded value back: a second run.
+    from bpgd_helpers.explorer import START_STEP
+
+    s = surfaces.get(name)
+    for v in (*s.xlim, *s.ylim, *s.start):
+        assert abs(v / START_STEP - round(v / START_STEP)) < 1e-9
