@@ -91,7 +91,7 @@ class GDExplorer:
                                           value=optimizer, description="optimizer", style=wide, layout=box,
                                           tooltip="the update rule"),
             "lr": widgets.FloatLogSlider(value=s.lr if lr is None else lr, base=10, min=-4, max=0.5, step=0.05,
-                                         description="lr", readout_format=".3g", style=wide, layout=box,
+                                         description="lr", readout_format=".4g", style=wide, layout=box,
                                          tooltip="learning rate (log scale): the size of each step"),
             "steps": widgets.IntSlider(value=s.steps if steps is None else steps, min=1, max=1000,
                                        description="steps", style=wide, layout=box,
@@ -268,7 +268,7 @@ class GDExplorer:
         c = self.controls
         state = (f"Step {k} of {len(p) - 1}: point (x, y) = ({x:.4g}, {y:.4g}), loss f(x, y) = {self.values[k]:.4g}"
                  f"{' (outside the plotted region)' if outside else ''}. "
-                 f"{OPTIMIZER_LABELS[c['optimizer'].value]}, lr = {c['lr'].value:.3g}, noise = {c['noise'].value:g}.")
+                 f"{OPTIMIZER_LABELS[c['optimizer'].value]}, lr = {c['lr'].value:.4g}, noise = {c['noise'].value:g}.")
         self.readout.value = f'<div role="status" aria-live="polite">{html.escape(state)}</div>'
 
     def _update_caption(self):
@@ -334,7 +334,7 @@ class GDExplorer:
     def to_jshtml(self, **kwargs):
         """The current run as a self-contained HTML animation that plays without a kernel."""
         c = self.controls
-        title = f"{OPTIMIZER_LABELS[c['optimizer'].value]}, lr = {c['lr'].value:.3g}"
+        title = f"{OPTIMIZER_LABELS[c['optimizer'].value]}, lr = {c['lr'].value:.4g}"
         return to_jshtml(self.surface, self.path, title=title, **kwargs)
 
     def close(self):
