@@ -134,7 +134,10 @@ def prepare(nb):
                     out.data = {"text/html": WIDGET_NOTE}
             elif is_animation(out):
                 meta = out.get("metadata", {})
-                alt = meta.get("text/html", {}).get("alt") or meta.get("alt") or caption or "An animation."
+                alt = meta.get("text/html", {}).get("alt") or meta.get("alt") or caption
+                if not alt:
+                    alt = "An animation."
+                    undescribed.append(i)
                 out.data["text/html"] = offline_jshtml(out.data["text/html"], alt)
             elif "image/png" in data:
                 meta = out.setdefault("metadata", {}).setdefault("image/png", {})
@@ -176,6 +179,16 @@ def _exporter(mathjax_url):
 
     return HTMLExporter(template_name="lab", template_file="course.html.j2", mathjax_url=mathjax_url,
                         extra_loaders=[DictLoader({"course.html.j2": _TEMPLATE})])
+
+
+_NOTEBOOK_LINK = re.compile(r'href="(\d\d_[A-Za-z0-9_]+)\.ipynb(#[^"]*)?"')
+
+
+def link_pages(page, built):
+    """Point links between lessons (`href="NN_name.ipynb"`) at their pages, for the lessons in `built`."""
+    def fix(m):
+        return f'href="{m.group(1)}.html{m.group(2) or ""}"' if m.group(1) + ".ipynb" in built else m.group(0)
+    return _NOTEBOOK_LINK.sub(fix, page)
 
 
 def render(path, nav="", mathjax_url=LOCAL_MATHJAX):
@@ -256,12 +269,12 @@ def build_site(out, notebooks=None, readme=README):
         print("warning: jupyter-server-mathjax is not installed; pages load MathJax from a CDN", file=sys.stderr)
         mathjax_url = CDN_MATHJAX
     rows = lesson_map(readme)
+    built = {p.name for p in notebooks}
     pages = []
     for path in notebooks:
         page = out / _page_name(path.name)
-        page.write_text(render(path, _nav(rows, path.name), mathjax_url), encoding="utf-8")
+        page.write_text(link_pages(render(path, _nav(rows, path.name), mathjax_url), built), encoding="utf-8")
         pages.append(page)
-    built = {p.name for p in notebooks}
     index = out / "index.html"
     index.write_text(index_page(rows, built), encoding="utf-8")
     return [index, *pages]

@@ -77,6 +77,7 @@ def built(tmp_path_factory):
                 "text/plain": "VBox(children=(FloatSlider(value=0.5),))"})]),
         v4.new_code_cell("check(answer)\n### BEGIN HIDDEN TESTS\nassert secret_oracle()\n### END HIDDEN TESTS\n",
                          execution_count=4, outputs=[]),
+        v4.new_markdown_cell("**Next:** [02 · later](02_later.ipynb); back to [00 · Welcome](00_welcome.ipynb#Summary)."),
     ])
     nb_path = tmp / "01_test_lesson.ipynb"
     nbformat.write(nb, str(nb_path))
@@ -102,6 +103,8 @@ def test_pages_link_back_and_forth(built):
     page = (built / "01_test_lesson.html").read_text(encoding="utf-8")
     hrefs = [a.get("href") for tag, a in Tags(page).tags if tag == "a"]
     assert "index.html" in hrefs and "00_welcome.html" in hrefs
+    assert "00_welcome.html#Summary" in hrefs, "a link to a built lesson's notebook points at its page"
+    assert "02_later.ipynb" in hrefs, "a link to a lesson that was not built is left alone"
     assert "<title>01 · A test lesson</title>" in page
 
 
