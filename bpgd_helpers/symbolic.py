@@ -199,11 +199,10 @@ def pullback(upstream, output, wrt):
     `output` is a Matrix of expressions that may contain the entries of `wrt`;
     only the output entries that really contain wrt[i,j] contribute.
     """
-    position = {wrt[i, j]: (i, j) for i in range(wrt.rows) for j in range(wrt.cols)}
-    terms = {s: [] for s in position}
+    terms = {s: [] for s in wrt}
     for r in range(output.rows):
         for c in range(output.cols):
-            for s in output[r, c].free_symbols & position.keys():
+            for s in output[r, c].free_symbols & terms.keys():
                 terms[s].append(upstream[r, c] * sp.diff(output[r, c], s))
     return sp.Matrix(wrt.rows, wrt.cols, lambda i, j: sp.Add(*terms[wrt[i, j]]))
 
