@@ -58,6 +58,8 @@ def cells(row):
 
 def machine():
     """One line describing where the numbers were measured."""
+    import os
+
     cpu = platform.processor() or platform.machine()
     try:
         for line in pathlib.Path("/proc/cpuinfo").read_text().splitlines():
@@ -66,16 +68,15 @@ def machine():
                 break
     except OSError:
         pass
-    import os
-
     versions = [f"Python {platform.python_version()}"]
     for package in ("numpy", "torch", "keras", "sympy"):
         try:
             versions.append(f"{package} {importlib.import_module(package).__version__}")
         except ImportError:
             versions.append(f"{package} not installed")
+    load = f"1-minute load average {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else "load unknown"
     return (f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}; "
-            f"{', '.join(versions)}; {datetime.date.today().isoformat()}")
+            f"{', '.join(versions)}; {datetime.date.today().isoformat()}, {load} at the end of the run")
 
 
 def markdown(rows, where):
@@ -103,9 +104,10 @@ def main(argv=None):
         rows += run_module(name)
     where = machine()
     print(text_table(rows))
-    print(f"\nMeasured on {where}.")
     if args.markdown == "-":
         print("\n" + markdown(rows, where))
+    else:
+        print(f"\nMeasured on {where}.")
     elif args.markdown:
         pathlib.Path(args.markdown).write_text(markdown(rows, where), encoding="utf-8")
         print(f"Markdown table written to {args.markdown}", file=sys.stderr)
