@@ -283,20 +283,20 @@ class LabNotebook:
         self.menu("Run", "Run All Cells")
         deadline = time.monotonic() + timeout
         idle_since = None
+        running_js = "() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].some((p) => p.textContent.includes('*'))"
         while time.monotonic() < deadline:
-            cells = self.cells()
+            running = self.page.evaluate(running_js)
             kernel = self.kernel_model()
-            running = any(c["prompt"] in ("[*]:",) for c in cells)
             if kernel is None or kernel["execution_state"] == "dead":
                 raise AssertionError(f"the kernel of {self.relpath} died")
             if not running and kernel["execution_state"] == "idle" and self.indicator() == "idle":
-                # Idle twice in a row, 0.5 s apart: the kernel is idle between two cells too.
+                # Still idle 0.5 s later: the kernel is briefly idle between two cells too.
                 idle_since = idle_since or time.monotonic()
                 if time.monotonic() - idle_since >= 0.5:
-                    return cells
+                    return self.cells()
             else:
                 idle_since = None
-            time.sleep(0.2)
+            time.sleep(0.25)
         raise TimeoutError(f"{self.relpath} did not finish running within {timeout:.0f} s")
 
     def wait_for_figures(self, timeout: float = 15.0) -> list[dict]:
