@@ -166,4 +166,5 @@ def test_messages_never_show_the_expected_parameters(monkeypatch):
         check_train_epoch(stale_gradient)
     message = str(info.value)
     for value in np.concatenate([v.ravel() for v in seen["first"].values()]):
-        assert f"{value:.3f}" not in message and f"{value:.4g}" not in message
+        if abs(value) >= 0.01:  # "0.000" can appear in any message
+            assert f"{value:.3f}" not in message and f"{value:.4g}" not in message
