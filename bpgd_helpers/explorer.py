@@ -177,7 +177,7 @@ class GDExplorer:
                 a.set_visible(name == s.name)
         if s.name not in self._contours:
             before = set(ax.get_children())
-            draw_surface(ax, s, lines=False, antialiased=False)
+            draw_surface(ax, s)
             self._contours[s.name] = [a for a in ax.get_children() if a not in before]
         ax.set(xlim=s.xlim, ylim=s.ylim, title=s.title, xlabel="x", ylabel="y")
         ax.set_aspect("equal", adjustable="box")

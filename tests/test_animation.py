@@ -1,6 +1,7 @@
 """Static pictures and jshtml animations of optimisation paths, and the cached background layer."""
 
 import gc
+import re
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -86,3 +87,17 @@ def test_a_frozen_figure_draws_the_same_pixels_twice_and_as_an_unfrozen_one():
     assert layer.renders == 1, "the second draw pastes the cached pixels"
     assert np.array_equal(images[0], images[1])
     assert np.array_equal(images[0], images[2])
+
+
+def test_frames_are_saved_at_the_figures_dpi_not_the_course_savefig_dpi():
+    import base64
+    import io
+
+    import matplotlib as mpl
+    from PIL import Image
+
+    path = bp.optimize("bowl", (-2.5, 1.0), lr=0.1, steps=2)
+    with mpl.rc_context({"savefig.dpi": 100}):
+        html = animation.path_animation("bowl", path, figsize=(5, 2), dpi=50).to_jshtml()
+    frame = re.search(r'data:image/png;base64,(.*?)"', html, re.S).group(1).replace("\\\n", "").replace("\\", "")
+    assert Image.open(io.BytesIO(base64.b64decode(frame))).size == (250, 100)
