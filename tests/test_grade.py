@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import pathlib
+import shutil
 import subprocess
 import sys
 
@@ -69,19 +70,25 @@ def answer(body):
 
 
 @pytest.fixture(scope="module")
-def graded():
-    """grade(path, **options), run once per path and options; records whether the file and its folder changed."""
+def graded(tmp_path_factory):
+    """grade() a snapshot of `path`, once per path and options.
+
+    The snapshot keeps the file name, alone in a new folder, so the report can say whether
+    grading changed the file (`report.unchanged`) or wrote anything next to it
+    (`report.folder_unchanged`), even while someone edits the original.
+    """
     cache = {}
 
     def run(path, **options):
         key = (str(path), tuple(sorted(options.items())))
         if key not in cache:
-            path = pathlib.Path(path)
-            before, listing = digest(path), sorted(os.listdir(path.parent))
-            report = grade(path, **options)
+            snapshot = tmp_path_factory.mktemp("submission") / pathlib.Path(path).name
+            shutil.copyfile(path, snapshot)
+            before, listing = digest(snapshot), sorted(os.listdir(snapshot.parent))
+            report = grade(snapshot, **options)
+            report.unchanged = digest(snapshot) == before
+            report.folder_unchanged = sorted(os.listdir(snapshot.parent)) == listing
             cache[key] = report
-            report.unchanged = digest(path) == before
-            report.folder_unchanged = sorted(os.listdir(path.parent)) == listing  # checked in tmp folders only
         return cache[key]
 
     return run
@@ -99,7 +106,7 @@ class TestSolutions:
         assert {e.id: e.message for e in report.exercises if e.points != e.max_points} == {}
         assert report.total == report.max_total == sum(p for _, p in expected_exercises(path)) > 0
         assert report.notes == [], "an untouched solution needs no restored cells and no interrupts"
-        assert report.unchanged, "grading must not write to the submission"
+        assert report.unchanged and report.folder_unchanged, "grading must not write to the submission or its folder"
 
 
 class TestUnsolvedLessons:
@@ -111,7 +118,7 @@ class TestUnsolvedLessons:
         for e in report.exercises:
             assert "NotImplementedError" in e.message, f"{e.id}: an unsolved exercise should say so, got {e.message!r}"
         assert report.notes == []
-        assert report.unchanged
+        assert report.unchanged and report.folder_unchanged
 
 
 # --- adversarial submissions, built from lesson 00 ----------------------------------------------
