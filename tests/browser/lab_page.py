@@ -1,8 +1,9 @@
 """Drive one notebook in a real JupyterLab page with Playwright (sync API).
 
-The helpers use JupyterLab's own UI: the notebook opens from its URL, cells run
-from the Run menu, the notebook saves with Ctrl+S. They read the page through
-DOM classes of JupyterLab 4, ipywidgets 8 and ipympl:
+The helpers use JupyterLab's own UI as a learner would: the notebook opens as from
+the file browser, outputs are cleared from the Edit menu and cells run from the Run
+menu, the notebook saves with Ctrl+S. They read the page through DOM classes of
+JupyterLab 4, ipywidgets 8 and ipympl:
 
 * ``.jp-CodeCell .jp-InputPrompt``: the "[n]:" execution count of a code cell
   ("[ ]:" not run, "[*]:" queued or running).
@@ -281,6 +282,10 @@ class LabNotebook:
             timeout=10_000,
         )
         self.menu("Run", "Run All Cells")
+        self.page.wait_for_function(  # the run has started: some prompt shows * or a count
+            "() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].some((p) => /[*\\d]/.test(p.textContent))",
+            timeout=30_000,
+        )
         deadline = time.monotonic() + timeout
         idle_since = None
         running_js = "() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].some((p) => p.textContent.includes('*'))"
@@ -310,13 +315,20 @@ class LabNotebook:
 
     def save(self, timeout: float = 30.0):
         """Save with Ctrl+S (as a learner would) and return the notebook read back from disk."""
+        path = Path(self.server.root_dir) / self.relpath
+        before = path.stat().st_mtime_ns
         self.page.locator(".jp-NotebookPanel .jp-Notebook").first.focus()
         self.page.keyboard.press("Escape")  # command mode, whatever had focus
         self.page.keyboard.press("Control+s")
         self.page.wait_for_function(
             "() => !document.querySelector('.lm-TabBar-tab.jp-mod-current.jp-mod-dirty')", timeout=timeout * 1000
         )
-        return nbformat.read(Path(self.server.root_dir) / self.relpath, as_version=4)
+        deadline = time.monotonic() + timeout
+        while path.stat().st_mtime_ns == before:  # never read the file as it was before the run
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{self.relpath} was not saved: Ctrl+S did not write the file")
+            time.sleep(0.1)
+        return nbformat.read(path, as_version=4)
 
     def screenshot(self, path: Path, max_height: int = 16000) -> Path:
         """Save a PNG of the whole notebook: the window is made as tall as the notebook first."""
