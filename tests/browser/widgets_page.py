@@ -78,6 +78,7 @@ def cell_selector(page, cell_index: int) -> str:
 
 
 def mark_controls(page, cell_index: int) -> list[dict]:
+    """List (and tag with data-bpgd-control) the controls in one cell's widget outputs."""
     return page.evaluate(_MARK_CONTROLS_JS, [cell_index, _FOCUSABLE, _CONTROL])
 
 
@@ -118,13 +119,16 @@ def canvas_image(page, canvas_selector: str) -> str:
 
 
 def wait_for_image_change(page, canvas_selector: str, before: str, timeout: float = 10.0) -> bool:
+    """Whether the figure's image differs from ``before`` within ``timeout`` seconds."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     try:
         page.wait_for_function(
             "([sel, before]) => document.querySelector(sel)?.toDataURL() !== before",
             arg=[canvas_selector, before], timeout=timeout * 1000, polling=50,
         )
         return True
-    except Exception:  # playwright's TimeoutError
+    except PlaywrightTimeout:
         return False
 
 
