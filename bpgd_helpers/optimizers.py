@@ -58,6 +58,11 @@ class Optimizer:
             raise ValueError(f"grads is missing {missing}: expected one 'd'-prefixed gradient per parameter, got {sorted(grads)}")
         checked = {}
         for k, value in params.items():
+            g = grads[f"d{k}"]
+            if (type(value) is np.ndarray and type(g) is np.ndarray and g.shape == value.shape
+                    and value.dtype.kind == "f" and g.dtype == np.float64):
+                checked[k] = g  # the usual case, checked cheaply: SGD calls step once per example
+                continue
             if not (isinstance(value, np.ndarray) and np.issubdtype(value.dtype, np.floating)):
                 raise TypeError(f"params[{k!r}] must be a float NumPy array (it is updated in place), got "
                                 f"{type(value).__name__}{' of dtype ' + str(value.dtype) if isinstance(value, np.ndarray) else ''}; "
