@@ -208,3 +208,13 @@ def test_huge_values_overflow_to_inf_instead_of_raising():
     with np.errstate(over="ignore", invalid="ignore"):
         assert s.f(1e200, 0.0) == np.inf
         assert not np.all(np.isfinite(s.grad(1e200, 1e200)))
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_contour_levels_increase_and_cover_the_region(name):
+    s = surfaces.get(name)
+    levels = s.levels(25)
+    Z = s.grid(200)[2]
+    assert np.all(np.diff(levels) > 0)
+    assert levels[0] == pytest.approx(Z.min()) and levels[-1] == pytest.approx(Z.max())
+    assert 10 <= len(levels) <= 25
