@@ -111,6 +111,27 @@ def symbolic_coordinates(f):
     return [(sp.Symbol("a"), py, kind) for px, py, kind in right_points(f)]
 
 
+def hessian_not_evaluated(f):
+    H = sp.hessian(f, (x, y))
+    return [(float(s[x]), float(s[y]), right_classify(np.array(H, dtype=float)))
+            for s in sp.solve([f.diff(x), f.diff(y)], [x, y], dict=True)]
+
+
+def own_symbols(f):  # symbols without real=True are not the x, y that f is written in
+    a, b = sp.symbols("x y")
+    return [(float(s[a]), float(s[b]), "minimum") for s in sp.solve([f.diff(a), f.diff(b)], [a, b], dict=True)]
+
+
+def real_parts(f):  # complex solutions turned into their real part, with symbols that allow them
+    a, b = sp.symbols("a b")
+    g = f.subs({x: a, y: b})
+    points = []
+    for s in sp.solve([g.diff(a), g.diff(b)], [a, b], dict=True):
+        px, py = float(sp.re(s[a])), float(sp.re(s[b]))
+        points.append((px, py, right_classify(np.array(sp.hessian(f, (x, y)).subs({x: px, y: py}), dtype=float))))
+    return points
+
+
 def test_right_points_pass(capsys):
     check_critical_points_of(right_points)
     assert capsys.readouterr().out.startswith("✔ critical_points_of is right")
@@ -124,6 +145,9 @@ def test_right_points_pass(capsys):
     (symbolic_coordinates, "should be numbers"),
     (lambda f: "none", "list of"),
     (lambda f: [(0, 0)], r"tuple \(x, y, kind\)"),
+    (hessian_not_evaluated, r"\.subs\(solution\)"),
+    (own_symbols, "without real=True"),
+    (real_parts, "skip the complex solutions"),
 ])
 def test_wrong_points_fail_with_a_useful_message(wrong, words):
     with pytest.raises(CheckFailed, match=words):

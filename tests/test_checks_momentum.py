@@ -50,6 +50,16 @@ def grad_keys(params, grads, velocity, lr, beta):
     return new_params, {"d" + k: a for k, a in v.items()}
 
 
+def swapped(params, grads, velocity, lr, beta):
+    new_params, v = right(params, grads, velocity, lr, beta)
+    return v, new_params
+
+
+def pytorch_form(params, grads, velocity, lr, beta):  # v = beta * v + g, x = x - lr * v
+    v = {k: beta * velocity[k] + grads["d" + k] for k in params}
+    return {k: params[k] - lr * v[k] for k in params}, v
+
+
 def test_right_step_passes(capsys):
     check_momentum_step(right)
     assert capsys.readouterr().out.startswith("✔ momentum_step is right")
@@ -63,6 +73,8 @@ def test_right_step_passes(capsys):
     (gd_step, "plain GD step"),
     (in_place, "in place"),
     (grad_keys, "named like the parameter"),
+    (swapped, "wrong order"),
+    (pytorch_form, "PyTorch's way"),
     (lambda *a: a[0], "pair of dicts"),
     (lambda *a: 1 / 0, "ZeroDivisionError"),
 ])

@@ -50,6 +50,13 @@ def rows(X, y, batch_size, seed):
         yield Xb.T, yb
 
 
+def feature_rows(X, y, batch_size, seed):  # X[idx] picks rows (features), not columns (examples)
+    order = np.random.default_rng(seed).permutation(X.shape[1])
+    for start in range(0, X.shape[1], batch_size):
+        idx = order[start : start + batch_size]
+        yield X[idx], y[:, idx]
+
+
 def ignores_seed(X, y, batch_size, seed):
     return right_iterator(X, y, batch_size, 0)
 
@@ -76,6 +83,7 @@ def test_right_iterators_pass(capsys):
     (with_replacement, "exactly once"),
     (unpaired, "does not belong to its X_batch"),
     (rows, "transposed"),
+    (feature_rows, r"IndexError.*X\[:, idx\]"),
     (ignores_seed, "must depend on the seed"),
     (global_rng, "same seed give different orders"),
     (unsolved, "NotImplementedError"),
@@ -131,6 +139,24 @@ def stale_gradient(X, y, params, lr, batch_size, seed):
     return new
 
 
+def grad_named_like_param(X, y, params, lr, batch_size, seed):
+    params = {k: v.copy() for k, v in params.items()}
+    for Xb, yb in bp.minibatches(X, y, batch_size, seed=seed):
+        grads = bp.backward(yb, bp.forward(Xb, params)[1], params)
+        for k in params:
+            params[k] -= lr * grads[k]
+    return params
+
+
+def all_labels(X, y, params, lr, batch_size, seed):
+    params = {k: v.copy() for k, v in params.items()}
+    for Xb, yb in bp.minibatches(X, y, batch_size, seed=seed):
+        grads = bp.backward(y, bp.forward(Xb, params)[1], params)
+        for k in params:
+            params[k] -= lr * grads["d" + k]
+    return params
+
+
 def test_right_epoch_passes(capsys):
     check_train_epoch(right_epoch)
     assert capsys.readouterr().out.startswith("✔ train_epoch is right")
@@ -142,7 +168,9 @@ def test_right_epoch_passes(capsys):
     (no_shuffle, "original order"),
     (one_update, "one update for the whole epoch"),
     (no_update, "did not change at all"),
-    (stale_gradient, "before the next batch"),
+    (stale_gradient, "taken at the starting parameters"),
+    (grad_named_like_param, r"KeyError.*grads\['d' \+ k\]"),
+    (all_labels, "labels of the batch, y_batch"),
     (lambda *a: [1, 2], "should return the params dict"),
     (lambda *a: {"W1": 0}, "keys"),
 ])

@@ -87,7 +87,10 @@ def _random_functions(rng):
     kinds2 = [(0.0, 0.0, "minimum" if abs(k) < 2 else "saddle")]
     f3 = x_**4 + y_**2  # the Hessian at the origin has a zero eigenvalue
     kinds3 = [(0.0, 0.0, "degenerate")]
-    return [(f1, kinds1), (f2, kinds2), (f3, kinds3)]
+    # df/dx = (x² + 1)(x − p): one real root and two complex ones (x = ±i) that must be skipped.
+    f4 = x_**4 / 4 - sp.Rational(p, 3) * x_**3 + x_**2 / 2 - p * x_ + b * (y_ - q) ** 2
+    kinds4 = [(float(p), float(q), "minimum" if b > 0 else "saddle")]  # f_xx = p² + 1 > 0
+    return [(f1, kinds1), (f2, kinds2), (f3, kinds3), (f4, kinds4)]
 
 
 def _as_points(got, f):
@@ -117,20 +120,26 @@ def check_critical_points_of(critical_points_of):
         fail(f"critical_points_of should be a function, got a {type(critical_points_of).__name__}.")
     rng = np.random.default_rng()
     for f, expected in _random_functions(rng):
-        got = _as_points(call(critical_points_of, f"critical_points_of({f})", f), f)
+        got = _as_points(call(critical_points_of, f"critical_points_of({f})", f, hint=(
+            "keep only the real solutions (value.is_real), and evaluate the Hessian at each one with "
+            ".subs(solution) before np.array(..., dtype=float).")), f)
         for px, py, _ in got:
             grad = [float(g.subs({x_: px, y_: py})) for g in (sp.diff(f, x_), sp.diff(f, y_))]
             if not np.allclose(grad, 0, atol=1e-6):
                 fail(f"for f = {f}, the point ({px:.3g}, {py:.3g}) is not a critical point: the gradient "
-                     "there is not zero. Hint: solve df/dx = 0 and df/dy = 0 together, with sp.solve.")
+                     "there is not zero. Hint: solve df/dx = 0 and df/dy = 0 together, with sp.solve, and skip "
+                     "the complex solutions (the real part of a complex solution is not a critical point).")
         matched = []
         for ex, ey, kind in expected:
             hits = [g for g in got if abs(g[0] - ex) < 1e-6 and abs(g[1] - ey) < 1e-6]
             if hits:
                 matched.append((hits[0], kind))
         if len(matched) < len(expected):
+            symbols = ("" if got else " If sp.solve finds nothing, differentiate with respect to the symbols f is "
+                       "written in, the notebook's x and y: sp.symbols('x y') without real=True makes other symbols.")
             fail(f"for f = {f}, you found {len(matched)} of its {len(expected)} real critical points. "
-                 "Hint: pass both equations to sp.solve([fx, fy], [x, y], dict=True) and keep every real solution.")
+                 "Hint: pass both equations to sp.solve([fx, fy], [x, y], dict=True) and keep every real solution."
+                 + symbols)
         if len(got) > len(expected):
             fail(f"for f = {f}, you returned {len(got)} points, but it has only {len(expected)} real critical "
                  "points: a point appears twice, or a complex solution slipped in.")

@@ -33,6 +33,12 @@ def _same(a, b):
 def _diagnose(got_params, got_velocity, params, grads, velocity, lr, beta):
     """The most likely mistake, found by comparing with typical wrong versions of the step."""
     ref_p, ref_v = _reference(params, grads, velocity, lr, beta)
+    if _same(got_params, ref_v) and _same(got_velocity, ref_p):
+        return "the pair is in the wrong order: return (new_params, new_velocity)."
+    if _same(got_velocity, {k: beta * velocity[k] + grads["d" + k] for k in params}):
+        return ("that is PyTorch's way of writing momentum (v = beta * v + g, then x = x - lr * v), whose v is "
+                "the heavy ball's v divided by -lr. Here the velocity is the step itself: v = beta * v - lr * g, "
+                "then x = x + v.")
     ema_v = {k: beta * velocity[k] + (1 - beta) * grads["d" + k] for k in params}
     if _same(got_velocity, ema_v) or _same(got_velocity, {k: -v for k, v in ema_v.items()}):
         return ("the velocity is an average of gradients, beta * v + (1 - beta) * g; the heavy ball "

@@ -24,8 +24,10 @@ def _collect(iterator, X, y, batch_size, seed):
     except NotImplementedError:
         fail("minibatch_iterator still raises NotImplementedError: replace that line with your answer.")
     except Exception as exc:
+        hint = (" Hint: columns are examples, so a batch is X[:, idx] and y[:, idx]; X[idx] picks rows (features)."
+                if isinstance(exc, IndexError) else "")
         fail(f"minibatch_iterator(X, y, batch_size={batch_size}, seed={seed}) raised "
-             f"{type(exc).__name__}: {exc}")
+             f"{type(exc).__name__}: {exc}.{hint}")
     for i, item in enumerate(batches):
         if not (isinstance(item, tuple) and len(item) == 2):
             fail(f"batch {i} should be a pair (X_batch, y_batch), got {type(item).__name__}. "
@@ -92,10 +94,21 @@ def check_minibatch_iterator(minibatch_iterator):
            "X and y stay paired, the last batch holds what is left, and the seed fixes the order.")
 
 
-def _reference_epoch(X, y, params, lr, batch_size, seed, order_seed="same", sign=-1.0):
+_STEPS = ("for each (X_batch, y_batch): forward on X_batch, backward with y_batch, then update every "
+          "parameter with its own gradient (params[k] -= lr * grads['d' + k]) before the next batch.")
+_EXCEPTION_HINTS = {
+    KeyError: "params are keyed 'W1', 'b1', ... and their gradients 'dW1', 'db1', ...: use grads['d' + k].",
+    ValueError: "give bp.backward the labels of the batch, y_batch, with the cache of forward(X_batch, params).",
+}
+
+
+def _reference_epoch(X, y, params, lr, batch_size, seed, order_seed="same", sign=-1.0, stale=False):
+    """One epoch of mini-batch GD; order_seed, sign and stale make typical wrong versions of it."""
+    start = params
     params = {k: v.copy() for k, v in params.items()}
     for Xb, yb in minibatches(X, y, batch_size, seed if order_seed == "same" else order_seed):
-        grads = backward(yb, forward(Xb, params)[1], params)
+        at = start if stale else params  # stale: every gradient taken at the epoch's starting point
+        grads = backward(yb, forward(Xb, at)[1], at)
         for k in params:
             params[k] = params[k] + sign * lr * grads["d" + k]
     return params
@@ -126,7 +139,8 @@ def check_train_epoch(train_epoch):
         except NotImplementedError:
             fail("train_epoch still raises NotImplementedError: replace that line with your answer.")
         except Exception as exc:
-            fail(f"train_epoch(X, y, params, lr, batch_size={b}, seed={seed}) raised {type(exc).__name__}: {exc}")
+            fail(f"train_epoch(X, y, params, lr, batch_size={b}, seed={seed}) raised {type(exc).__name__}: {exc}. "
+                 f"Hint: {_EXCEPTION_HINTS.get(type(exc), _STEPS)}")
         if not isinstance(got, dict):
             fail(f"train_epoch should return the params dict, got {type(got).__name__}.")
         if sorted(got) != sorted(params):
@@ -157,5 +171,7 @@ def _diagnose_epoch(got, X, y, params, lr, batch_size, seed):
     full = _reference_epoch(X, y, params, lr, X.shape[1], seed)
     if batch_size < X.shape[1] and _close(got, full):
         return "you made one update for the whole epoch: update after every batch, with that batch's gradient."
-    return ("for each (X_batch, y_batch): forward on X_batch, backward with y_batch, then update every "
-            "parameter with its own gradient (params[k] -= lr * grads['d' + k]) before the next batch.")
+    if batch_size < X.shape[1] and _close(got, _reference_epoch(X, y, params, lr, batch_size, seed, stale=True)):
+        return ("every batch's gradient was taken at the starting parameters: run forward and backward on the "
+                "parameters as the previous batches left them, and update those before the next batch.")
+    return _STEPS
