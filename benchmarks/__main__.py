@@ -108,7 +108,7 @@ def main(argv=None):
         print("\n" + markdown(rows, where))
     else:
         print(f"\nMeasured on {where}.")
-    elif args.markdown:
+    if args.markdown and args.markdown != "-":
         pathlib.Path(args.markdown).write_text(markdown(rows, where), encoding="utf-8")
         print(f"Markdown table written to {args.markdown}", file=sys.stderr)
     return 0 if all(row["met"] for row in rows) else 1
