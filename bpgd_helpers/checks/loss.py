@@ -77,7 +77,9 @@ def check_bce(bce):
     for value, message in wrong:
         if _is(got, value):
             fail(message)
-    if np.size(got) == 1 and np.asarray(got, dtype=np.float64).item() > 1.01 * np.max(-terms):
+    # With y_hat in (0.05, 0.95) no example costs more than -log(0.05) = 3; swapped arguments take the
+    # log of a clipped label 0, about -log(eps), for every example, and land far above that.
+    if np.size(got) == 1 and np.asarray(got, dtype=np.float64).item() > max(5.0, 1.01 * np.max(-terms)):
         fail("bce is larger than the loss of any single example, which a mean cannot be. Did you swap the "
              "arguments? bce(y_hat, y) takes the prediction first; log(y) of a label 0 is -inf.")
     if not _is(got, J):
