@@ -106,8 +106,9 @@ def train(X, y, params, optimizer="gd", lr=0.1, num_epochs=100, batch_size=None,
         "loss" (full-data J at the end of the epoch), "batch_loss" (mean of the batch
         losses seen during the epoch, weighted by batch size, as Keras reports it),
         "grad_evals" (per-example gradients computed so far), "updates" (parameter
-        updates so far) and "time" (seconds spent on updates so far; the end-of-epoch
-        evaluation of the full-data loss is not counted); and "diverged", "message".
+        updates so far) and "time" (CPU seconds spent on updates so far, time.process_time, so
+        other programs on a busy machine do not inflate it; the end-of-epoch evaluation of the
+        full-data loss is not counted); and "diverged", "message".
         With log_every, history["log"] holds lists "updates", "grad_evals", "time" and
         "loss" sampled every log_every updates, starting at 0. A run whose parameters
         stop being finite ends early and says so in history["message"]; it never raises.
@@ -150,7 +151,7 @@ def train(X, y, params, optimizer="gd", lr=0.1, num_epochs=100, batch_size=None,
         for epoch in epochs:
             seen = 0
             finite_now = True
-            tic = time.perf_counter()
+            tic = time.process_time()
             for Xb, yb in minibatches(X, y, batch_size, seed=(seed + epoch) if shuffle else None):
                 y_hat, grads = _forward_backward(Xb, yb, params, L)
                 if not np.all(np.isfinite(y_hat)):  # the previous update went non-finite
@@ -166,13 +167,13 @@ def train(X, y, params, optimizer="gd", lr=0.1, num_epochs=100, batch_size=None,
                     finite_now = _all_finite(params)
                     if not finite_now:
                         break
-                    seconds += time.perf_counter() - tic
+                    seconds += time.process_time() - tic
                     log["updates"].append(updates)
                     log["grad_evals"].append(grad_evals)
                     log["time"].append(seconds)
                     log["loss"].append(_full_loss(X, y, params))
-                    tic = time.perf_counter()
-            seconds += time.perf_counter() - tic
+                    tic = time.process_time()
+            seconds += time.process_time() - tic
             finite_now = finite_now and _all_finite(params)
             loss = _full_loss(X, y, params) if finite_now else float("nan")
             finite_now = finite_now and np.isfinite(loss)
