@@ -70,18 +70,20 @@ def check_params(params, values=True):
     L = layer_count(params)
     out = {}
     for l in range(1, L + 1):
-        W = as_float_array(params[f"W{l}"], f"W{l}")
-        b = as_float_array(params[f"b{l}"], f"b{l}")
+        w_name, b_name = f"W{l}", f"b{l}"
+        W = as_float_array(params[w_name], w_name)
+        b = as_float_array(params[b_name], b_name)
         if W.ndim != 2:
             raise ValueError(f"W{l} must be 2-D with shape (n_{l}, n_{l - 1}), got shape {W.shape}")
         if b.shape != (W.shape[0], 1):
             raise ValueError(f"b{l} must have shape (n_{l}, 1) = ({W.shape[0]}, 1) to match W{l} {W.shape}, got {b.shape}")
-        if l > 1 and W.shape[1] != out[f"W{l - 1}"].shape[0]:
+        if l > 1 and W.shape[1] != W_prev.shape[0]:
             raise ValueError(
                 f"W{l} has shape {W.shape}, so it expects {W.shape[1]} inputs, "
-                f"but layer {l - 1} has {out[f'W{l - 1}'].shape[0]} units (W{l - 1} is {out[f'W{l - 1}'].shape})"
+                f"but layer {l - 1} has {W_prev.shape[0]} units (W{l - 1} is {W_prev.shape})"
             )
-        out[f"W{l}"], out[f"b{l}"] = W, b
+        out[w_name], out[b_name] = W, b
+        W_prev = W
     if out[f"W{L}"].shape[0] != 1:
         raise ValueError(f"the output layer must have 1 unit (binary label), but W{L} has shape {out[f'W{L}'].shape}")
     # One test of all the entries at once costs half as much as one per array; look for the
