@@ -106,6 +106,8 @@ WRONG_BACKWARDS = [
      "looks transposed"),
     (make_backward(dW=lambda dZ, A, m: A @ dZ.T, only=2), "dW2 is transposed", "dW2 = dZ2 @ A1.T"),
     (make_backward(dA=lambda W, dZ, m: W.T @ dZ * m, only=3), "dA2 is wrong", "dA2 = W3.T @ dZ3"),
+    (make_backward(dW=lambda dZ, A, m: dZ @ np.maximum(dZ, 0).T if dZ.shape[0] == 4 and A.shape[0] == 3 else dZ @ A.T,
+                   only=1), "dW1 has shape (4, 4) but should have the shape (4, 3) of W1", "the layer's input X"),
 ]
 
 
@@ -220,7 +222,17 @@ def not_restored(J, params, key, index, eps=1e-6):
     return (plus - J(params)) / (2 * eps)
 
 
+def precedence(J, params, key, index, eps=1e-6):
+    return 2 * central(J, params, key, index, eps) * eps ** 2 / 2  # (J+ - J-) / 2 * eps
+
+
+def off_scale(J, params, key, index, eps=1e-6):
+    return 1.3 * central(J, params, key, index, eps)
+
+
 @pytest.mark.parametrize("fn, phrase", [
+    (precedence, "Python reads a / 2 * eps as (a / 2) * eps"),
+    (off_scale, "is wrong: it is too"),
     (forward_difference, "forward difference"),
     (backward_difference, "backward difference"),
     (over_eps, "twice the central difference"),

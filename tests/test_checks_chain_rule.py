@@ -51,6 +51,10 @@ WRONG_STEPS = [
     (steps(dw1=lambda u: u * w1), "dL_dw1 is wrong: it multiplies by w1"),
     (steps(dw1=lambda u: u), "dL_dw1 is wrong: it equals dL_dz1"),
     (steps(dw1=lambda u: u * x * 2), "dL_dw1 is wrong: it is off by a constant factor of 2"),
+    (steps(da1=lambda u: w2), "dL_da1 is wrong: it is only the local derivative w2"),
+    (steps(dw2=lambda u: a1), "dL_dw2 is wrong: it is only the local derivative a1"),
+    (steps(dz1=lambda u: S.relu_prime(z1)), "dL_dz1 is wrong: it is only the local derivative relu_prime(z1)"),
+    (steps(dw1=lambda u: x), "dL_dw1 is wrong: it is only the local derivative x"),
 ]
 
 
@@ -62,6 +66,22 @@ def test_each_wrong_step_gets_its_message(fn, phrase):
     assert not any(ch.isdigit() and ch not in "0125" for ch in message.split("Hint:")[0].replace("z1", "")
                    .replace("z2", "").replace("w1", "").replace("w2", "").replace("a1", "").replace("b1", "")
                    .replace("b2", "").replace("dL_d", "")), f"a number leaked: {message}"
+
+
+def test_dw1_from_dl_da1_skips_the_relu():
+    """dL_dw1 built from dL_da1 instead of dL_dz1: right wherever z1 > 0, so the message must name the skip."""
+    def skipped(dL_dz2):
+        dL_da1 = dL_dz2 * w2
+        return dL_da1, dL_dz2 * a1, dL_da1 * S.relu_prime(z1), dL_da1 * x
+
+    message = run(check_steps_5_to_7, skipped)
+    assert message.startswith("dL_dw1 is wrong: it is dL_da1 times x, so it skips relu'(z1)"), message
+
+
+def test_an_unrecognised_wrong_step_is_described_by_points_not_array_entries():
+    message = run(check_steps_5_to_7, steps(dw1=lambda u: u * x * w1 + x))
+    assert "dL_dw1 is wrong: it differs from SymPy's derivation at" in message and "random points" in message
+    assert "index" not in message, message
 
 
 def test_wrong_steps_have_different_messages():

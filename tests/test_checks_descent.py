@@ -111,7 +111,8 @@ def test_critical_lr_verdicts(trial):
         (lambda H: 1 / eig(H).max(), "is 1 / L"),
         (lambda H: 2 / np.trace(H), "trace"),
         (lambda H: 2 / np.abs(H).max(), "largest entry"),
-        (lambda H: 1.9 / eig(H).max(), "is wrong"),
+        (lambda H: 1.9 / eig(H).max(), "is wrong: it is too small"),
+        (lambda H: eig(H).max() / 2, "upside down"),
         (lambda H: np.array([2 / eig(H).max(), 0.0]), "single number"),
     ], lambda H: 2 / eig(H).max())
 
@@ -123,7 +124,8 @@ def test_convergence_rate_verdicts(trial):
         (lambda lr, H: np.max(1 - lr * eig(H)), "absolute value"),
         (lambda lr, H: np.abs(1 - lr * eig(H).max()), "only the steepest direction"),
         (lambda lr, H: np.max(np.abs(1 - lr / eig(H))), "divides by λ"),
-        (lambda lr, H: 1 - lr * np.trace(H), "is wrong"),
+        (lambda lr, H: 1 - lr * np.trace(H), "is wrong: it is too small"),
+        (lambda lr, H: np.max(np.abs(1 - lr * np.diag(H))), "diagonal entries"),
     ], right)
 
 
@@ -142,3 +144,4 @@ def test_the_hessians_are_symmetric_positive_definite_and_ill_conditioned():
         assert np.allclose(H, H.T)
         assert np.allclose(np.sort(np.linalg.eigvalsh(H)), e)
         assert e.min() > 0 and e.max() / e.min() >= 4
+        assert np.max(np.abs(np.diag(H))) < 0.99 * e.max(), "H is nearly diagonal: its entries would pass for eigenvalues"

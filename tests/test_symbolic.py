@@ -225,6 +225,26 @@ def test_evaluate_scalar_names_unknown_symbols():
         S.evaluate_scalar(sp.Symbol("q") * S.z2, values)
 
 
+def test_public_names_stay_importable_from_the_package():
+    """symbolic is split into scalar and batch modules; lessons import every name from the package."""
+    import bpgd_helpers
+    from bpgd_helpers.symbolic import batch, scalar
+
+    assert bpgd_helpers.symbolic is S
+    for name in S.__all__:
+        assert getattr(S, name) is getattr(scalar, name, None) or getattr(S, name) is getattr(batch, name, None), name
+    assert {"relu_prime", "SCALAR_FORWARD", "z1", "derive_network_gradients", "pullback"} <= set(S.__all__)
+
+
+def test_pullback_adds_one_term_per_path():
+    u, v = sp.symbols("u v")
+    output = sp.Matrix([[2 * u, u * v, v]])  # u feeds two entries, v two
+    up = sp.Matrix([[sp.Symbol("g0"), sp.Symbol("g1"), sp.Symbol("g2")]])
+    got = S.pullback(up, output, sp.Matrix([[u, v]]))
+    assert sp.expand(got[0, 0] - (2 * up[0] + v * up[1])) == 0
+    assert sp.expand(got[0, 1] - (u * up[1] + up[2])) == 0
+
+
 # --- the matrix derivation ---------------------------------------------------------
 
 @pytest.fixture(scope="module")

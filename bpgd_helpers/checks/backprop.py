@@ -18,6 +18,7 @@ import numpy as np
 from ..activations import relu_grad, sigmoid
 from ..network import backward_steps, forward
 from ._core import CheckFailed, call, compare, fail, passed
+from ._number import compare_number
 
 #: The quantities of the article's network in the order backward computes them (dA3 is optional).
 ORDER = ("dZ3", "dW3", "db3", "dA2", "dZ2", "dW2", "db2", "dA1", "dZ1", "dW1", "db1")
@@ -142,6 +143,10 @@ def _shape_problem(name, given, right, m):
     if kind == "dW" and g == right.shape[::-1]:
         return (f"{name} has shape {g} but should have the shape {right.shape} of W{l}: it looks transposed "
                 f"(A_prev @ dZ.T instead of dZ @ A_prev.T?).")
+    if kind == "dW" and len(g) == 2 and g[0] == right.shape[0]:
+        prev = "X" if l == 1 else f"A{l - 1}"
+        return (f"{name} has shape {g} but should have the shape {right.shape} of W{l}, one column per input of "
+                f"layer {l}. Is the second factor the layer's input {prev} (transposed), not another activation?")
     return None
 
 
@@ -304,6 +309,8 @@ def check_numerical_partial(numerical_partial):
                               "(J(p + eps) - J(p - eps)) / (2 eps)."),
             ((jp - jm) / eps, "it is twice the central difference: the two points p + eps and p - eps are 2 eps apart, "
                               "so divide by 2 * eps."),
+            ((jp - jm) / 2 * eps, "it divides by 2 and then multiplies by eps: Python reads a / 2 * eps as "
+                                  "(a / 2) * eps. Put the denominator in brackets: / (2 * eps)."),
             ((all_nudged(eps) - all_nudged(-eps)) / (2 * eps),
              f"it nudges every entry of params[{key!r}] at once; nudge only params[{key!r}][index], "
              "so that the estimate is the partial derivative for that one entry."),
@@ -316,8 +323,8 @@ def check_numerical_partial(numerical_partial):
             for candidate, message in mistakes:
                 if np.isclose(value, candidate, rtol=1e-9, atol=1e-12):
                     fail(f"{label} is wrong: {message}")
-        compare(label, got, right, scalar=True, rtol=1e-9, atol=1e-12,
-                hint="(J(p + eps) - J(p - eps)) / (2 * eps), where only params[key][index] moves.")
+        compare_number(label, got, right, rtol=1e-9, atol=1e-12,
+                       hint="(J(p + eps) - J(p - eps)) / (2 * eps), where only params[key][index] moves.")
     passed("numerical_partial is right: a central difference in one entry, and params are left as they were.")
 
 

@@ -9,6 +9,7 @@ without showing the expected numbers.
 import numpy as np
 
 from ._core import call, compare, fail, passed
+from ._number import compare_number
 
 
 def _close(a, b):
@@ -70,7 +71,9 @@ def check_update(update):
 
 def _random_hessian(rng, n):
     """A random symmetric positive definite n×n matrix with well-separated eigenvalues."""
-    Q, _ = np.linalg.qr(rng.normal(size=(n, n)))
+    Q = np.eye(n)
+    while np.min(np.abs(Q)) < 0.2:  # eigenvectors well away from the axes: the diagonal of H says little
+        Q, _ = np.linalg.qr(rng.normal(size=(n, n)))
     eig = np.sort(rng.uniform(0.5, 20.0, size=n))
     eig[-1] = eig[0] * rng.uniform(4.0, 12.0)  # condition number 4-12: min and max differ clearly
     return (Q * eig) @ Q.T, eig
@@ -94,10 +97,11 @@ def check_critical_lr(critical_lr):
                               "eigenvalue alone."),
             (2 / np.abs(H).max(), "critical_lr uses the largest entry of H; for a matrix that is not diagonal, "
                                   "compute its eigenvalues (np.linalg.eigvalsh)."),
+            (L / 2, "critical_lr is L / 2, upside down: solving |1 − lr·L| < 1 for lr gives lr < 2 / L."),
         ]:
-            if _close(got, candidate) and not np.isclose(candidate, 2 / L):
+            if _close(got, candidate) and not np.isclose(candidate, 2 / L, rtol=1e-6, atol=1e-9):
                 fail(message)
-        compare(f"critical_lr(H) for a {n}×{n} H", got, 2 / L, scalar=True,
+        compare_number(f"critical_lr(H) for a {n}×{n} H", got, 2 / L,
                 hint="GD multiplies the error along eigenvector i by (1 − lr·λ_i) each step; solve |1 − lr·λ| < 1 "
                      "for the largest λ.")
     passed("critical_lr is right: gradient descent on a quadratic converges exactly when lr < 2 / L.")
@@ -116,17 +120,21 @@ def check_convergence_rate(convergence_rate):
         factors = 1 - lr * eig
         right = np.max(np.abs(factors))
         for candidate, message in [
-            (np.max(factors), "convergence_rate forgets the absolute value: a factor 1 − lr·λ below −1 flips "
-                              "the sign each step and grows. Take max |1 − lr·λ|."),
+            (np.max(factors), "convergence_rate is the largest 1 − lr·λ without the absolute value, which is the "
+                              "flat direction's factor. Past lr = 1/L the steep direction's factor 1 − lr·L is "
+                              "negative (it flips sign each step), and its size |1 − lr·L| can be the largest. "
+                              "Take max |1 − lr·λ| over all eigenvalues."),
             (np.abs(1 - lr * L), "convergence_rate follows only the steepest direction (the largest eigenvalue), "
                                  "or the fastest-shrinking one (the smallest |1 − lr·λ|). In the long run the "
                                  "slowest direction decides: take the largest |1 − lr·λ| over all eigenvalues."),
             (np.min(np.abs(factors)), "convergence_rate takes the smallest |1 − lr·λ|; the slowest direction "
                                       "(the largest |1 − lr·λ|) decides the rate in the long run."),
             (np.max(np.abs(1 - lr / eig)), "convergence_rate divides by λ; the factor is 1 − lr·λ (a product)."),
+            (np.max(np.abs(1 - lr * np.diag(H))), "convergence_rate uses the diagonal entries of H; they are the "
+                                                  "eigenvalues only when H is diagonal (np.linalg.eigvalsh)."),
         ]:
-            if _close(got, candidate) and not np.isclose(candidate, right):
+            if _close(got, candidate) and not np.isclose(candidate, right, rtol=1e-6, atol=1e-9):
                 fail(message)
-        compare(f"convergence_rate(lr, H) at lr = {lr * L:.2f}/L", got, right, scalar=True,
+        compare_number(f"convergence_rate(lr, H) at lr = {lr * L:.2f}/L", got, right,
                 hint="the error along eigenvector i is multiplied by (1 − lr·λ_i) each step.")
     passed("convergence_rate is right: the slowest direction sets the rate, and a rate above 1 means divergence.")

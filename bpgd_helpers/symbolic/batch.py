@@ -1,19 +1,11 @@
-"""The SymPy derivations of lesson 04: the article's seven chain-rule steps.
+"""The chain rule for a batch: the same seven steps, entry by entry, then read as matrices.
 
-First on scalars (one unit per layer, one example), then in matrix form for a
-batch. Every result turns into a NumPy function with `lambdify`, and the tests
-show each one equal to the quantity of the same name in
-`bpgd_helpers.backward_steps`.
-
-The scalar network, in the article's notation:
-
-    z1 = w1*x + b1,  a1 = relu(z1)
-    z2 = w2*a1 + b2, a2 = relu(z2)
-    z3 = w3*a2 + b3, y_hat = sigmoid(z3),  L = BCE(y_hat, y)
-
-Both derivations work the way backpropagation does: a step multiplies the
-derivative that arrives from above (the *upstream* derivative) by one *local*
-derivative, which SymPy computes with `sp.diff`.
+Every matrix is written with one symbol per entry ("W1[0,2]", "X[1,0]", ...).
+A quantity that feeds several others collects one term per path (see
+`pullback`), so dW sums over the examples and dA over the units of the layer
+above. `NetworkDerivation.matrix_form` states the matrix formula each step adds
+up to (dW3 = dZ3 · A2ᵀ, ...), and `numeric` evaluates every step with
+`lambdify`, under the names of `bpgd_helpers.backward_steps`.
 """
 
 from collections import OrderedDict
@@ -21,172 +13,9 @@ from collections import OrderedDict
 import numpy as np
 import sympy as sp
 
-from ._validate import as_float_array, check_params, check_positive_int
+from .._validate import as_float_array, check_params, check_positive_int
+from .scalar import backward_order, bce, relu, relu_prime, sigmoid, with_course_kink
 
-# --- building blocks --------------------------------------------------------------
-
-x, y, y_hat = sp.symbols("x y y_hat")
-w1, b1, z1, a1 = sp.symbols("w1 b1 z1 a1")
-w2, b2, z2, a2 = sp.symbols("w2 b2 z2 a2")
-w3, b3, z3 = sp.symbols("w3 b3 z3")
-#: The generic names of one layer, z = w*a + b, used in the lesson's text.
-z, a, w, b = sp.symbols("z a w b")
-
-
-def sigmoid(z):
-    """1 / (1 + exp(-z)) as a SymPy expression."""
-    return 1 / (1 + sp.exp(-z))
-
-
-def relu(z):
-    """max(0, z) as a SymPy expression."""
-    return sp.Max(0, z)
-
-
-def relu_prime(z):
-    """relu'(z), a step function that is 0 at z = 0, like bp.relu_grad and PyTorch.
-
-    SymPy's own diff(Max(0, z), z) is Heaviside(z), whose value at 0 is 1/2.
-    """
-    return sp.Heaviside(z, 0)
-
-
-def with_course_kink(expr):
-    """`expr` with every Heaviside(u) replaced by relu_prime(u) = Heaviside(u, 0)."""
-    return expr.replace(lambda e: isinstance(e, sp.Heaviside), lambda e: relu_prime(e.args[0]))
-
-
-def relu_derivative(z):
-    """SymPy's derivative of relu(z), with the course's value 0 at the kink."""
-    return with_course_kink(sp.diff(relu(z), z))
-
-
-def bce(y_hat, y):
-    """Binary cross-entropy L(y_hat, y) of one example."""
-    return -(y * sp.log(y_hat) + (1 - y) * sp.log(1 - y_hat))
-
-
-def sigmoid_derivative_identity():
-    """(sigmoid'(z3) as SymPy finds it, sigmoid(z3)*(1 - sigmoid(z3)), their simplified difference 0)."""
-    s = sigmoid(z3)
-    derivative = sp.diff(s, z3)
-    identity = s * (1 - s)
-    return derivative, identity, sp.simplify(derivative - identity)
-
-
-# --- (a) the seven steps on scalars ----------------------------------------------
-
-#: The forward pass of the scalar network, each quantity from the ones before it.
-SCALAR_FORWARD = OrderedDict([
-    (z1, w1 * x + b1), (a1, relu(z1)),
-    (z2, w2 * a1 + b2), (a2, relu(z2)),
-    (z3, w3 * a2 + b3), (y_hat, sigmoid(z3)),
-])
-
-#: Each scalar quantity, in the article's order, with its name in bp.backward_steps
-#: (for one example m = 1, so the loss L and the cost J coincide).
-SCALAR_TO_COURSE = OrderedDict([
-    ("dL/dy_hat", "dA3"), ("dL/dz3", "dZ3"), ("dL/da2", "dA2"), ("dL/dw3", "dW3"), ("dL/db3", "db3"),
-    ("dL/dz2", "dZ2"), ("dL/da1", "dA1"), ("dL/dw2", "dW2"), ("dL/db2", "db2"),
-    ("dL/dz1", "dZ1"), ("dL/dw1", "dW1"), ("dL/db1", "db1"),
-])
-
-#: The article's step number of each quantity (the biases are the course's addition).
-ARTICLE_STEP = {"dL/dy_hat": 1, "dL/dz3": 2, "dL/da2": 3, "dL/dw3": 3, "dL/db3": 3, "dL/dz2": 4,
-                "dL/da1": 5, "dL/dw2": 5, "dL/db2": 5, "dL/dz1": 6, "dL/dw1": 7, "dL/db1": 7}
-
-
-def scalar_steps():
-    """The chain rule on the scalar network: upstream derivative times one local derivative.
-
-    Returns:
-        OrderedDict "dL/dy_hat", "dL/dz3", "dL/da2", "dL/dw3", ..., "dL/db1" -> SymPy
-        expression in the symbols x, y, w1, b1, ..., z1, a1, ..., y_hat.
-
-    Example:
-        >>> scalar_steps()["dL/dz3"]
-        -y + y_hat
-    """
-    s = OrderedDict()
-    lin3, lin2, lin1 = SCALAR_FORWARD[z3], SCALAR_FORWARD[z2], SCALAR_FORWARD[z1]
-    s["dL/dy_hat"] = sp.diff(bce(y_hat, y), y_hat)                                    # step 1
-    # step 2: dy_hat/dz3 = sigmoid'(z3) = y_hat*(1 - y_hat), see sigmoid_derivative_identity
-    s["dL/dz3"] = sp.factor(sp.cancel(s["dL/dy_hat"] * y_hat * (1 - y_hat)))
-    s["dL/da2"] = s["dL/dz3"] * sp.diff(lin3, a2)                                     # step 3
-    s["dL/dw3"] = s["dL/dz3"] * sp.diff(lin3, w3)
-    s["dL/db3"] = s["dL/dz3"] * sp.diff(lin3, b3)
-    s["dL/dz2"] = s["dL/da2"] * relu_derivative(z2)                                   # step 4
-    s["dL/da1"] = s["dL/dz2"] * sp.diff(lin2, a1)                                     # step 5
-    s["dL/dw2"] = s["dL/dz2"] * sp.diff(lin2, w2)
-    s["dL/db2"] = s["dL/dz2"] * sp.diff(lin2, b2)
-    s["dL/dz1"] = s["dL/da1"] * relu_derivative(z1)                                   # step 6
-    s["dL/dw1"] = s["dL/dz1"] * sp.diff(lin1, w1)                                     # step 7
-    s["dL/db1"] = s["dL/dz1"] * sp.diff(lin1, b1)
-    return s
-
-
-def scalar_loss():
-    """L as one expression of x, y and the six parameters (the forward pass substituted in)."""
-    expr = bce(y_hat, y)
-    for sym, value in reversed(SCALAR_FORWARD.items()):
-        expr = expr.subs(sym, value)
-    return expr
-
-
-def scalar_values(x, y, w1, b1, w2, b2, w3, b3):
-    """Numbers for every scalar symbol: the inputs plus one forward pass (floats or arrays)."""
-    v = {"x": x, "y": y, "w1": w1, "b1": b1, "w2": w2, "b2": b2, "w3": w3, "b3": b3}
-    v = {k: as_float_array(val, k) for k, val in v.items()}
-    for sym, expr in SCALAR_FORWARD.items():
-        v[sym.name] = evaluate_scalar(expr, v)
-    return v
-
-
-def evaluate_scalar(expr, values):
-    """The value of a scalar expression at `values` (a dict from scalar_values), via lambdify.
-
-    Symbols are matched by name, so an expression built from sp.symbols("z2") works too.
-    """
-    expr = sp.sympify(expr)
-    free = sorted(expr.free_symbols, key=lambda s: s.name)
-    unknown = [s.name for s in free if s.name not in values]
-    if unknown:
-        raise ValueError(f"the expression uses {unknown}; expected only the symbols {sorted(values)}")
-    f = sp.lambdify(free, expr, "numpy")
-    shape = np.broadcast_shapes(*(np.shape(v) for v in values.values()))
-    return np.broadcast_to(np.asarray(f(*[values[s.name] for s in free]), dtype=np.float64), shape).copy()
-
-
-def scalar_gradients(X, y, params):
-    """The scalar steps evaluated for a 1-1-1-1 network on one example, under bp's names.
-
-    Args:
-        X: shape (1, 1); y: shape (1, 1); params: {"W1", "b1", "W2", "b2", "W3", "b3"}, each (1, 1).
-    Returns:
-        OrderedDict "dA3", "dZ3", "dW3", ... -> array of shape (1, 1), like bp.backward_steps.
-    """
-    L, params = check_params(params)
-    if L != 3 or any(v.shape != (1, 1) for v in params.values()):
-        raise ValueError("the scalar derivation is for layer_sizes [1, 1, 1, 1]: every W and b must have "
-                         f"shape (1, 1), got { {k: v.shape for k, v in params.items()} }")
-    X, y = as_float_array(X, "X"), as_float_array(y, "y")
-    if X.size != 1 or y.size != 1:
-        raise ValueError(f"the scalar derivation is for one example: X and y need one entry, got {X.shape} and {y.shape}")
-    values = scalar_values(X.item(), y.item(), *[params[k].item() for k in ("W1", "b1", "W2", "b2", "W3", "b3")])
-    steps = scalar_steps()
-    out = OrderedDict((course, evaluate_scalar(steps[name], values).reshape(1, 1))
-                      for name, course in SCALAR_TO_COURSE.items())
-    return OrderedDict((k, out[k]) for k in _course_order(3))
-
-
-def _course_order(L):
-    names = [f"dA{L}"]
-    for l in range(L, 0, -1):
-        names += ([f"dZ{l}", f"dW{l}", f"db{l}"] + ([f"dA{l - 1}"] if l > 1 else []))
-    return names
-
-
-# --- (b) the same steps in matrix form, for a batch --------------------------------
 
 def symbol_matrix(name, rows, cols):
     """A Matrix of plain symbols named like "W1[0,2]", one per entry."""
@@ -196,8 +25,21 @@ def symbol_matrix(name, rows, cols):
 def pullback(upstream, output, wrt):
     """One chain-rule step for a whole matrix: d wrt[i,j] = sum over r, c of upstream[r,c] * d output[r,c]/d wrt[i,j].
 
-    `output` is a Matrix of expressions that may contain the entries of `wrt`;
-    only the output entries that really contain wrt[i,j] contribute.
+    The multivariable chain rule: an entry of `wrt` that appears in several entries of
+    `output` reaches the cost along several paths, and their contributions add up. A
+    weight collects one term per example, an activation one per unit of the next layer.
+
+    Args:
+        upstream: Matrix of the gradient of the cost with respect to `output` (e.g. the symbols dZ3[r,c]).
+        output: Matrix of expressions that may contain the entries of `wrt` (e.g. Z3 = W3 A2 + b3).
+        wrt: Matrix of the symbols to differentiate with respect to (e.g. W3).
+    Returns:
+        a Matrix of the shape of `wrt`; only output entries that really contain wrt[i,j] contribute.
+
+    Example:
+        >>> d = derive_network_gradients((3, 4, 4, 1), m=2)
+        >>> pullback(d.sym["dZ3"], d.forward["Z3"], d.sym["W3"])[0, 1]
+        A2[1,0]*dZ3[0,0] + A2[1,1]*dZ3[0,1]
     """
     terms = {s: [] for s in wrt}
     for r in range(output.rows):
@@ -263,7 +105,7 @@ class NetworkDerivation:
             steps[f"db{l}"] = pullback(dZ, Z, sym[f"b{l}"])
             if l > 1:
                 steps[f"dA{l - 1}"] = pullback(dZ, Z, sym[f"A{l - 1}"])
-        self.steps = OrderedDict((k, steps[k]) for k in _course_order(L))
+        self.steps = OrderedDict((k, steps[k]) for k in backward_order(L))
 
     def __repr__(self):
         return f"NetworkDerivation(layer_sizes={list(self.layer_sizes)}, m={self.m})"
