@@ -111,8 +111,9 @@ def _diagnose(given, expected):
     if mask.any():
         ratios = flat_g[mask] / flat_e[mask]
         if np.allclose(ratios, ratios[0], rtol=1e-6) and np.allclose(flat_g[~mask], 0, atol=1e-9):
-            r = ratios[0]
-            return f": it is off by a constant factor of {r:.4g} everywhere (a missing or extra scale, such as 1/m?)"
+            # The factor itself is not shown: with it, the learner could rescale without understanding.
+            size = "too large" if abs(ratios[0]) > 1 else "too small"
+            return (f": it is off by a constant factor everywhere, {size} (a missing or extra scale, such as 1/m?)")
     if given.ndim == 0:
         return ""
     wrong = ~np.isclose(given, expected, rtol=1e-6, atol=1e-9)
