@@ -22,6 +22,7 @@ help:
 	@echo "make solutions  re-execute solutions/ in place (stored outputs)"
 	@echo "make grade NB=path/to/submission.ipynb   grade one notebook"
 	@echo "make bench      run the benchmarks"
+	@echo "make site       build the static site in _site/ (pages, figures, playable animations)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -19,6 +19,8 @@ import json
 import pathlib
 import sys
 
+from .slides import add_slide_metadata
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"
 LESSONS = ROOT / "lessons"
@@ -36,7 +38,7 @@ def _nbformat():
 
 
 def tidy(nb):
-    """Strip authoring noise from a notebook and make sure it names its kernel."""
+    """Strip authoring noise, make sure the notebook names its kernel, and mark its slides."""
     nb.metadata.pop("jupytext", None)
     nb.metadata.pop("widgets", None)
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
@@ -44,7 +46,7 @@ def tidy(nb):
     for cell in nb.cells:
         for key in _NOISE:
             cell.metadata.pop(key, None)
-    return nb
+    return add_slide_metadata(nb)
 
 
 def is_exercise_cell(cell):
