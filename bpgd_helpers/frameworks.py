@@ -140,7 +140,7 @@ def torch_gradients(X, y, params, dtype="float64"):
     loss = torch.nn.functional.binary_cross_entropy_with_logits(A, torch.tensor(y, dtype=torch_dtype))
     loss.backward()
     grads = {f"d{k}": v.grad.detach().numpy().astype(np.float64) for k, v in tensors.items()}
-    return grads, float(loss)
+    return grads, loss.item()
 
 
 def agreement(name, difference, tolerance):
