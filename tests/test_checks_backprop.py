@@ -6,39 +6,13 @@ test recomputes the expected values from those inputs with its own NumPy formula
 and asserts that none of them appears in the message.
 """
 
-import copy
 
 import numpy as np
 import pytest
 
-from bpgd_helpers.checks import CheckFailed
 from bpgd_helpers.checks.backprop import check_backward, check_numerical_partial, diagnose_backward
 
-
-class Recorder:
-    def __init__(self, fn):
-        self.fn, self.calls = fn, []
-
-    def __call__(self, *args):
-        self.calls.append(copy.deepcopy(args))
-        return self.fn(*args)
-
-
-def run(check, fn):
-    recorder = Recorder(fn)
-    try:
-        check(recorder)
-    except CheckFailed as exc:
-        return str(exc), recorder
-    return None, recorder
-
-
-def assert_no_leak(message, arrays):
-    for v in np.concatenate([np.ravel(np.asarray(a, dtype=float)) for a in arrays]):
-        if not np.isfinite(v) or abs(v) < 1e-3 or abs(v - round(v)) < 5e-4 or abs(v) == 0.5:
-            continue  # such numbers also appear as shapes and constants in ordinary text
-        for text in {f"{v:.3f}", f"{v:.4f}", f"{v:.6f}", repr(float(v))}:
-            assert text not in message, f"the message shows the expected value {text}: {message}"
+from .checkkit import assert_no_leak, run
 
 
 # --- an oracle of the test's own, and the usual mistakes ---------------------------------

@@ -1,7 +1,6 @@
 """The lesson-04 checks: the right verdict on right answers and on each typical wrong one,
 each with its own message, and no leaked answers."""
 
-import copy
 
 import numpy as np
 import pytest
@@ -10,6 +9,8 @@ import sympy as sp
 from bpgd_helpers import symbolic as S
 from bpgd_helpers.checks import CheckFailed
 from bpgd_helpers.checks.chain_rule import check_linear_backward, check_steps_5_to_7
+
+from .checkkit import Recorder
 
 x, w1, b1, z1, a1, w2, b2, z2 = sp.symbols("x w1 b1 z1 a1 w2 b2 z2")  # the learner's own symbols
 
@@ -113,14 +114,6 @@ def test_structural_problems_of_steps():
 
 
 # --- linear_backward, NumPy from SymPy's entries -----------------------------------------
-
-class Recorder:
-    def __init__(self, fn):
-        self.fn, self.calls = fn, []
-
-    def __call__(self, *args):
-        self.calls.append(copy.deepcopy(args))
-        return self.fn(*args)
 
 
 def right_linear(dZ, A_prev, W):

@@ -1,43 +1,13 @@
 """The lesson-06 checks: right answers pass, typical wrong answers fail with their own message,
 and no message shows an expected value (recomputed here from the inputs the check used)."""
 
-import copy
 
 import numpy as np
 import pytest
 
-from bpgd_helpers.checks import CheckFailed
 from bpgd_helpers.checks.descent import check_convergence_rate, check_critical_lr, check_update
 
-
-class Recorder:
-    """Wraps a learner's function and keeps a copy of every argument it was called with."""
-
-    def __init__(self, fn):
-        self.fn, self.calls = fn, []
-
-    def __call__(self, *args):
-        self.calls.append(copy.deepcopy(args))
-        return self.fn(*args)
-
-
-def run(check, fn):
-    recorder = Recorder(fn)
-    try:
-        check(recorder)
-    except CheckFailed as exc:
-        return str(exc), recorder
-    return None, recorder
-
-
-def assert_no_leak(message, values):
-    """No expected value (numbers, arrays or lists of arrays) is written in `message` with 3+ decimals."""
-    flat = [np.ravel(np.asarray(a, dtype=float)) for x in values for a in (x if isinstance(x, list) else [x])]
-    for v in np.concatenate(flat):
-        if abs(v) < 1e-3 or abs(v - round(v)) < 5e-4:
-            continue  # 0 and whole numbers also appear as shapes in ordinary text
-        for text in {f"{v:.3f}", f"{v:.4f}", f"{v:.6f}", repr(float(v))}:
-            assert text not in message, f"the message shows the expected value {text}: {message}"
+from .checkkit import assert_no_leak, run
 
 
 def assert_verdicts(check, right, wrong, expected_of):
