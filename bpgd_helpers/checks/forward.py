@@ -108,15 +108,19 @@ def _net(rng, m):
     each typical mistake gives a different answer.
     """
     sizes = [3, 4, 4, 1]
-    X = rng.normal(0, 1, size=(3, m))
-    params, A = {}, X
-    for l in range(1, 4):
-        W = rng.normal(0, 1, size=(sizes[l], sizes[l - 1]))
-        WA = W @ A
-        b = -np.median(WA, axis=1, keepdims=True) + rng.uniform(-0.05, 0.05, size=(sizes[l], 1))
-        params[f"W{l}"], params[f"b{l}"] = W, b
-        A = _relu(WA + b)
-    return params, X
+    while True:  # redraw the rare net where ties (columns of A that relu zeroed) leave a row of Z one-signed
+        X = rng.normal(0, 1, size=(3, m))
+        params, A, both_signs = {}, X, True
+        for l in range(1, 4):
+            W = rng.normal(0, 1, size=(sizes[l], sizes[l - 1]))
+            WA = W @ A
+            b = -np.median(WA, axis=1, keepdims=True) + rng.uniform(-0.05, 0.05, size=(sizes[l], 1))
+            params[f"W{l}"], params[f"b{l}"] = W, b
+            Z = WA + b
+            both_signs &= bool(np.all((Z.min(axis=1) < -1e-3) & (Z.max(axis=1) > 1e-3)))
+            A = _relu(Z)
+        if both_signs:
+            return params, X
 
 
 def _reference(X, params):
