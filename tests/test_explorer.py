@@ -185,3 +185,25 @@ def test_regions_and_starts_lie_on_the_start_sliders_grid(name):
     s = surfaces.get(name)
     for v in (*s.xlim, *s.ylim, *s.start):
         assert abs(v / START_STEP - round(v / START_STEP)) < 1e-9
+
+
+def test_on_ipympl_a_change_draws_at_once_but_never_before_a_browser_shows_the_canvas():
+    """Before a browser has shown an ipympl canvas, drawing it would store a data URL without its
+    "data:image/png;base64," prefix (ipympl#472), a broken image in the page. After, a change
+    must render at once (canvas.draw()), not ask the browser for a draw (draw_idle)."""
+    pytest.importorskip("ipympl")
+    backend = plt.get_backend()
+    plt.switch_backend("module://ipympl.backend_nbagg")
+    try:
+        e = GDExplorer(surface="bowl", optimizer="gd")
+        canvas = e.figure.canvas
+        e.controls["lr"].value = 0.05
+        assert canvas._data_url is None or str(canvas._data_url).startswith("data:image/png;base64,")
+        canvas.syncing_data_url = False  # what ipympl does when the browser says "initialized"
+        before = np.asarray(canvas.get_renderer().buffer_rgba()).copy()
+        e.controls["lr"].value = 0.19
+        after = np.asarray(canvas.get_renderer().buffer_rgba())
+        assert not np.array_equal(before, after), "the change was not drawn at once"
+        e.close()
+    finally:
+        plt.switch_backend(backend)
