@@ -8,6 +8,8 @@ import io
 import matplotlib as mpl
 from cycler import cycler
 
+from .keyboard import free_tab_key
+
 #: Okabe & Ito's palette, distinguishable with every common colour-vision deficiency.
 PALETTE = {
     "blue": "#0072B2",
@@ -35,7 +37,10 @@ def series_style(i):
 
 
 def use_course_style():
-    """Set matplotlib's defaults for the course (palette, line styles, sizes)."""
+    """Set matplotlib's defaults for the course (palette, line styles, sizes).
+
+    In a notebook it also lets the Tab key leave interactive figures (see `keyboard.free_tab_key`).
+    """
     mpl.rcParams.update({
         "axes.prop_cycle": cycler(color=COLORS) + cycler(linestyle=LINESTYLES),
         "image.cmap": CMAP,
@@ -51,6 +56,7 @@ def use_course_style():
         "lines.markersize": 5,
         "figure.constrained_layout.use": True,
     })
+    free_tab_key()
 
 
 def figure_png(fig):
