@@ -187,23 +187,26 @@ def test_regions_and_starts_lie_on_the_start_sliders_grid(name):
         assert abs(v / START_STEP - round(v / START_STEP)) < 1e-9
 
 
-def test_on_ipympl_a_change_draws_at_once_but_never_before_a_browser_shows_the_canvas():
-    """Before a browser has shown an ipympl canvas, drawing it would store a data URL without its
-    "data:image/png;base64," prefix (ipympl#472), a broken image in the page. After, a change
-    must render at once (canvas.draw()), not ask the browser for a draw (draw_idle)."""
+def test_on_ipympl_a_change_asks_the_browser_for_a_draw_and_never_draws_by_itself():
+    """A draw() from the kernel can race the browser's set-up of the figure and leave it blank for
+    good (lesson 06 in the browser tests, under load), and before a browser has shown the canvas it
+    stores a data URL without its "data:image/png;base64," prefix (ipympl#472). So a change
+    calls draw_idle, and the browser asks back for the draw when it is ready."""
     pytest.importorskip("ipympl")
     backend = plt.get_backend()
     plt.switch_backend("module://ipympl.backend_nbagg")
     try:
         e = GDExplorer(surface="bowl", optimizer="gd")
         canvas = e.figure.canvas
-        e.controls["lr"].value = 0.05
+        calls = []
+        canvas.draw = lambda *a, **k: calls.append("draw")
+        canvas.draw_idle = lambda *a, **k: calls.append("draw_idle")
+        for syncing in (True, False):  # before and after the browser says "initialized"
+            canvas.syncing_data_url = syncing
+            calls.clear()
+            e.controls["lr"].value = 0.05 if syncing else 0.19
+            assert calls and set(calls) == {"draw_idle"}, calls
         assert canvas._data_url is None or str(canvas._data_url).startswith("data:image/png;base64,")
-        canvas.syncing_data_url = False  # what ipympl does when the browser says "initialized"
-        before = np.asarray(canvas.get_renderer().buffer_rgba()).copy()
-        e.controls["lr"].value = 0.19
-        after = np.asarray(canvas.get_renderer().buffer_rgba())
-        assert not np.array_equal(before, after), "the change was not drawn at once"
         e.close()
     finally:
         plt.switch_backend(backend)
