@@ -1,6 +1,5 @@
 """Forward + backward of the article's network against PyTorch autograd (float64, one thread)."""
 
-import numpy as np
 import torch
 
 import bpgd_helpers as bp

@@ -15,7 +15,6 @@ and outputs are cleared.
 
 import argparse
 import copy
-import json
 import pathlib
 import sys
 

@@ -3,7 +3,7 @@ import pytest
 from hypothesis import assume, given
 
 import bpgd_helpers as bp
-from bpgd_helpers.gradcheck import numerical_gradient, relative_error
+from bpgd_helpers.gradcheck import numerical_gradient
 
 from .conftest import networks
 

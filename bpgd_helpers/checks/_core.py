@@ -21,6 +21,19 @@ def passed(message):
     print(f"✔ {message}")
 
 
+def copy_arrays(d):
+    """A copy of a dict of arrays (params, grads, a velocity), each array copied."""
+    return {k: v.copy() for k, v in d.items()}
+
+
+def same_arrays(a, b):
+    """True when dict `a` has every key of `b` with an array equal to b's up to rounding."""
+    try:
+        return all(np.allclose(a[k], b[k], rtol=1e-9, atol=1e-12) for k in b)
+    except (KeyError, TypeError, ValueError):
+        return False
+
+
 def call(fn, label, *args, hint="", warning_hint=""):
     """Return fn(*args); a learner's exception or NumPy floating-point warning fails the check instead.
 

@@ -13,7 +13,7 @@ import numbers
 
 import numpy as np
 
-from ._core import CheckFailed, call, compare, fail, passed
+from ._core import CheckFailed, call, compare, copy_arrays, fail, passed, same_arrays
 
 _SHAPES = {"W1": (4, 3), "b1": (4, 1), "W2": (4, 4), "b2": (4, 1), "W3": (1, 4), "b3": (1, 1)}
 _STEPS = 4
@@ -113,19 +113,8 @@ def _random_grads(rng):
     return {"d" + k: rng.standard_normal(s) for k, s in _SHAPES.items()}
 
 
-def _copy(d):
-    return {k: v.copy() for k, v in d.items()}
-
-
 def _copy_state(state):
-    return {"t": state["t"], "m": _copy(state["m"]), "u": _copy(state["u"])}
-
-
-def _same(a, b):
-    try:
-        return all(np.allclose(a[k], b[k], rtol=1e-9, atol=1e-12) for k in b)
-    except (KeyError, TypeError, ValueError):
-        return False
+    return {"t": state["t"], "m": copy_arrays(state["m"]), "u": copy_arrays(state["u"])}
 
 
 def _is_count(value, t):
@@ -152,7 +141,7 @@ def _changed(given, kept):
 def _step(adam_step, step, params, grads, state, lr, betas_eps):
     """Call the learner's adam_step on copies; check what comes back and that no input changed."""
     __tracebackhide__ = True
-    given = {"params": _copy(params), "grads": _copy(grads), "state": _copy_state(state)}
+    given = {"params": copy_arrays(params), "grads": copy_arrays(grads), "state": _copy_state(state)}
     if betas_eps:
         label = f"adam_step(params, grads, state, lr, beta1, beta2, eps) at step {step} (state['t'] = {state['t']})"
     else:
@@ -212,16 +201,16 @@ def _diagnose(records, lr, beta1, beta2, eps):
     if not all(_is_count(got_s["t"], state["t"] + 1) for _, _, state, _, got_s in records):
         return "t is the number of steps taken including this one: add exactly 1 to state['t'] at every step."
     with_defaults = [_reference(p, g, s, lr, *_DEFAULTS) for p, g, s, _, _ in records]
-    if all(_same(got_p, exp_p) and _same(got_s["m"], exp_s["m"]) and _same(got_s["u"], exp_s["u"])
+    if all(same_arrays(got_p, exp_p) and same_arrays(got_s["m"], exp_s["m"]) and same_arrays(got_s["u"], exp_s["u"])
            for (*_, got_p, got_s), (exp_p, exp_s) in zip(records, with_defaults)):
         return ("adam_step ignores the beta1, beta2 and eps it is given and uses fixed numbers: use the "
                 "arguments (their defaults go in the def line).")
     for part, mistakes in (("m", _M_MISTAKES), ("u", _U_MISTAKES)):
         refs = [_reference(p, g, s, lr, beta1, beta2, eps)[1] for p, g, s, _, _ in records]
-        if all(_same(got_s[part], ref[part]) for (*_, got_s), ref in zip(records, refs)):
+        if all(same_arrays(got_s[part], ref[part]) for (*_, got_s), ref in zip(records, refs)):
             continue
         for formula, message in mistakes:
-            if all(_same(got_s[part], {k: formula(s[part][k], g["d" + k], beta1, beta2) for k in p})
+            if all(same_arrays(got_s[part], {k: formula(s[part][k], g["d" + k], beta1, beta2) for k in p})
                    for p, g, s, _, got_s in records):
                 return message
         return ("m = beta1 * m + (1 − beta1) * g" if part == "m" else "u = beta2 * u + (1 − beta2) * g**2") + \
@@ -232,7 +221,7 @@ def _diagnose(records, lr, beta1, beta2, eps):
             for p, g, s, got_p, _ in records:
                 _, ref = _reference(p, g, s, lr, beta1, beta2, eps)
                 wrong = {k: formula(p[k], ref["m"][k], ref["u"][k], ref["t"], lr, beta1, beta2, eps) for k in p}
-                matches = matches and _same(got_p, wrong)
+                matches = matches and same_arrays(got_p, wrong)
             if matches:
                 return message
     return ("new_params = params − lr · m̂ / (√û + eps), with m̂ = m / (1 − beta1**t) and "
@@ -274,8 +263,8 @@ def check_adam_step(adam_step):
         records.append((params, grads, state, got_params, got_state))
         params, state = _reference(params, grads, state, *hyper)  # the next step starts from the right state
     expected = [_reference(p, g, s, *hyper) for p, g, s, _, _ in records]
-    right = all(_is_count(got_s["t"], exp_s["t"]) and _same(got_s["m"], exp_s["m"]) and _same(got_s["u"], exp_s["u"])
-                and _same(got_p, exp_p) for (_, _, _, got_p, got_s), (exp_p, exp_s) in zip(records, expected))
+    right = all(_is_count(got_s["t"], exp_s["t"]) and same_arrays(got_s["m"], exp_s["m"]) and same_arrays(got_s["u"], exp_s["u"])
+                and same_arrays(got_p, exp_p) for (_, _, _, got_p, got_s), (exp_p, exp_s) in zip(records, expected))
     hint = "" if right else _diagnose(records, *hyper)
     # Step 1 last: from m = u = 0 many mistakes only rescale the averages, which says less.
     for step in list(range(2, _STEPS + 1)) + [1]:

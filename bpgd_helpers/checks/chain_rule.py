@@ -186,7 +186,7 @@ def _check_layer(fn, l, dZ, A_prev, W, right, m, source):
                           f"because W{l} is square, but the wrong numbers.")],
                      1: [(exp.T if exp.shape[0] == exp.shape[1] else None,
                           f"it is transposed: dW{l} has one row per unit of layer {l}, like W{l}."),
-                         (exp / m, f"it has an extra 1/m: the 1/m already lives in dZ3 = (A3 - Y) / m.")],
+                         (exp / m, "it has an extra 1/m: the 1/m already lives in dZ3 = (A3 - Y) / m.")],
                      2: [(exp / m, "it is the mean over the examples; it should be the sum (the 1/m is already in dZ3).")]}[k]
             for candidate, message in wrong:
                 if candidate is not None and np.allclose(g, candidate, rtol=1e-6, atol=1e-10):

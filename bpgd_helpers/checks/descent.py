@@ -112,7 +112,7 @@ def check_convergence_rate(convergence_rate):
     __tracebackhide__ = True
     rng = np.random.default_rng()
     H, eig = _random_hessian(rng, 2)
-    L, mu = eig.max(), eig.min()
+    L = eig.max()
     # Small lr (the flat direction is slowest), past 1/L (the steep one oscillates), and past 2/L (diverges).
     for lr in (rng.uniform(0.05, 0.5) / L, rng.uniform(1.7, 1.95) / L, rng.uniform(2.05, 2.4) / L):
         got = call(convergence_rate, "convergence_rate(lr, H)", lr, H.copy(),
